@@ -1,0 +1,93 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// The open database: one Fluent `Databases` plus the event loops it runs on. Repositories take
+/// this and ask it for a `Database` handle per operation.
+public final class Persistence: Sendable {
+    public let location: DatabaseLocation
+    let databases: Databases
+    private let eventLoopGroup: any EventLoopGroup
+    private let ownsEventLoopGroup: Bool
+    private let threadPool: NIOThreadPool
+    let logger: Logger
+
+    private init(location: DatabaseLocation, databases: Databases, eventLoopGroup: any EventLoopGroup, ownsEventLoopGroup: Bool, threadPool: NIOThreadPool, logger: Logger) {
+        self.location = location
+        self.databases = databases
+        self.eventLoopGroup = eventLoopGroup
+        self.ownsEventLoopGroup = ownsEventLoopGroup
+        self.threadPool = threadPool
+        self.logger = logger
+    }
+
+    /// Opens (and for SQLite creates) the database. Does not migrate: see ``migrate()``.
+    public static func open(_ location: DatabaseLocation, logger: Logger, maxConnectionsPerEventLoop: Int = 4) async throws -> Persistence {
+        let threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        let group: any EventLoopGroup
+        let ownsGroup: Bool
+        switch location {
+        case .sqliteFile, .sqliteMemory:
+            // One event loop means one SQLite connection: writes are serialised in-process instead
+            // of spinning on SQLITE_BUSY, and an in-memory database is the same database everywhere.
+            group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            ownsGroup = true
+        case .postgres:
+            group = MultiThreadedEventLoopGroup.singleton
+            ownsGroup = false
+        }
+        let databases = Databases(threadPool: threadPool, on: group)
+        switch location {
+        case .sqliteFile(let path):
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .sqliteMemory:
+            databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, sqlLogLevel: .trace), as: .psql)
+        }
+        let persistence = Persistence(location: location, databases: databases, eventLoopGroup: group, ownsEventLoopGroup: ownsGroup, threadPool: threadPool, logger: logger)
+        if case .sqliteFile = location {
+            // WAL lets readers (web pages) proceed while a worker writes, and survives a crash.
+            _ = try await persistence.sql.raw("PRAGMA journal_mode=WAL").all()
+        }
+        return persistence
+    }
+
+    /// A database handle for one unit of work.
+    public var database: any Database {
+        databases.database(logger: logger, on: eventLoopGroup.any())!
+    }
+
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    public func migrate() async throws {
+        let migrator = Migrator(databases: databases, migrations: SchemaMigrations.all, logger: logger, on: eventLoopGroup.any(), migrationLogLevel: .debug)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Names of migrations already applied, oldest first (for `smartysales migrate` output).
+    public func appliedMigrations() async throws -> [String] {
+        try await sql.raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at").all().map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    /// A trivial round trip, for `/readyz`.
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await threadPool.shutdownGracefully()
+        if ownsEventLoopGroup {
+            try? await eventLoopGroup.shutdownGracefully()
+        }
+    }
+}

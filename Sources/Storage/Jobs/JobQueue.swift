@@ -1,0 +1,267 @@
+import Domain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The database-backed job queue shared by every worker process.
+///
+/// Claiming is one atomic `UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING id`. On PostgreSQL
+/// the inner select takes `FOR UPDATE SKIP LOCKED`, so concurrent workers on any number of
+/// machines each get a different row without waiting on each other. SQLite has a single writer,
+/// which makes the same statement atomic without the clause.
+///
+/// A claimed job carries a lease (`locked_until`). A worker that dies stops renewing it; once it
+/// lapses the job is claimable again, so a killed worker loses nothing and a job runs at least
+/// once. Handlers must therefore be idempotent.
+public struct JobQueue: Sendable {
+    let persistence: Persistence
+    let clock: any StorageClock
+    public let retryPolicy: RetryPolicy
+
+    public init(persistence: Persistence, clock: any StorageClock = SystemStorageClock(), retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.persistence = persistence
+        self.clock = clock
+        self.retryPolicy = retryPolicy
+    }
+
+    // MARK: Producing
+
+    @discardableResult
+    public func enqueue(_ job: NewJob) async throws -> UUID {
+        let model = JobModel.fresh(job, now: clock.now())
+        try await model.create(on: persistence.database)
+        return model.id!
+    }
+
+    /// Many jobs in one transaction (a bulk import, a test that needs a thousand).
+    public func enqueue(_ jobs: [NewJob]) async throws {
+        let now = clock.now()
+        try await persistence.database.transaction { db in
+            for chunk in stride(from: 0, to: jobs.count, by: 200) {
+                let models = jobs[chunk..<min(chunk + 200, jobs.count)].map { JobModel.fresh($0, now: now) }
+                try await models.create(on: db)
+            }
+        }
+    }
+
+    /// A job that runs every `interval`, one row per `key`; calling this again (every start-up)
+    /// changes nothing when the schedule exists.
+    public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}") async throws {
+        let db = persistence.database
+        if let existing = try await JobModel.query(on: db).filter(\.$scheduleKey == key).first() {
+            if existing.repeatSeconds != Int(interval) || existing.kind != kind {
+                existing.repeatSeconds = Int(interval)
+                existing.kind = kind
+                try await existing.save(on: db)
+            }
+            return
+        }
+        let model = JobModel.fresh(NewJob(kind: kind, payload: payload, runAt: clock.now()), now: clock.now())
+        model.scheduleKey = key
+        model.repeatSeconds = max(1, Int(interval))
+        do {
+            try await model.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another process created the schedule at the same moment: that row serves.
+        }
+    }
+
+    // MARK: Consuming
+
+    /// Takes the next due job for `worker` with a lease of `lease` seconds, or `nil` when none
+    /// is due. Also buries jobs whose worker died on their last allowed attempt.
+    public func claim(worker: String, lease: TimeInterval, kinds: [String]? = nil) async throws -> Job? {
+        try await buryAbandoned()
+        let now = clock.now()
+        let sql = persistence.sql
+        let lockClause: SQLQueryString = persistence.location.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        var kindClause: SQLQueryString = ""
+        if let kinds, !kinds.isEmpty {
+            kindClause = " AND kind IN (\(binds: kinds))"
+        }
+        let statement: SQLQueryString = """
+            UPDATE jobs SET status = 'running', locked_by = \(bind: worker), locked_until = \(bind: now.addingTimeInterval(lease)),
+                attempts = attempts + 1, updated_at = \(bind: now)
+            WHERE id = (
+                SELECT id FROM jobs
+                WHERE ((status = 'queued' AND run_at <= \(bind: now)) OR (status = 'running' AND locked_until < \(bind: now)))\(kindClause)
+                ORDER BY run_at
+                LIMIT 1\(lockClause)
+            )
+            RETURNING id
+            """
+        guard let row = try await sql.raw(statement).first() else { return nil }
+        let id = try row.decode(column: "id", as: UUID.self)
+        return try await JobModel.find(id, on: persistence.database)?.toDomain()
+    }
+
+    /// Extends the lease of a long-running job. Returns false when the lease was lost (another
+    /// worker took the job over): the caller should stop.
+    public func renewLease(_ jobID: UUID, worker: String, lease: TimeInterval) async throws -> Bool {
+        let changed = try await persistence.sql.raw("""
+            UPDATE jobs SET locked_until = \(bind: clock.now().addingTimeInterval(lease))
+            WHERE id = \(bind: jobID) AND locked_by = \(bind: worker) AND status = 'running'
+            RETURNING id
+            """).all()
+        return !changed.isEmpty
+    }
+
+    /// Marks a run finished. Periodic jobs are re-armed for their next run instead.
+    public func complete(_ jobID: UUID, worker: String) async throws {
+        let db = persistence.database
+        guard let model = try await ownedRunning(jobID, worker: worker, on: db) else { return }
+        let now = clock.now()
+        if let seconds = model.repeatSeconds {
+            model.status = JobStatus.queued.rawValue
+            model.runAt = now.addingTimeInterval(TimeInterval(seconds))
+            model.attempts = 0
+            model.lastError = nil
+        } else {
+            model.status = JobStatus.done.rawValue
+        }
+        model.lockedBy = nil
+        model.lockedUntil = nil
+        model.updatedAt = now
+        try await model.save(on: db)
+    }
+
+    /// Records a failed run: back off and retry, or `dead` after the last attempt.
+    public func fail(_ jobID: UUID, worker: String, error: String) async throws {
+        let db = persistence.database
+        guard let model = try await ownedRunning(jobID, worker: worker, on: db) else { return }
+        let now = clock.now()
+        model.lastError = String(error.prefix(2_000))
+        model.lockedBy = nil
+        model.lockedUntil = nil
+        model.updatedAt = now
+        if model.attempts >= model.maxAttempts {
+            if let seconds = model.repeatSeconds {
+                // A periodic job never dies for good: the next period is a fresh start.
+                model.status = JobStatus.queued.rawValue
+                model.runAt = now.addingTimeInterval(TimeInterval(seconds))
+                model.attempts = 0
+            } else {
+                model.status = JobStatus.dead.rawValue
+            }
+        } else {
+            model.status = JobStatus.queued.rawValue
+            model.runAt = now.addingTimeInterval(retryPolicy.delay(afterAttempt: model.attempts))
+        }
+        try await model.save(on: db)
+    }
+
+    /// An admin's "retry" on a dead job: a fresh set of attempts, due now.
+    public func retry(_ jobID: UUID, scope: TenantScope) async throws {
+        guard let member = scope.member else { throw StorageError.readOnlyScope }
+        let db = persistence.database
+        guard let model = try await JobModel.query(on: db).filter(\.$id == jobID).filter(\.$companyID == member.companyID)
+            .filter(\.$status == JobStatus.dead.rawValue).first() else { throw StorageError.notFound }
+        model.status = JobStatus.queued.rawValue
+        model.attempts = 0
+        model.runAt = clock.now()
+        model.updatedAt = clock.now()
+        try await model.save(on: db)
+    }
+
+    // MARK: Reading
+
+    public func find(_ jobID: UUID) async throws -> Job? {
+        try await JobModel.find(jobID, on: persistence.database)?.toDomain()
+    }
+
+    /// A job as a tenant sees it: another tenant's job is simply not found.
+    public func find(_ jobID: UUID, scope: TenantScope) async throws -> Job {
+        let query = JobModel.query(on: persistence.database).filter(\.$id == jobID)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        guard let model = try await query.first() else { throw StorageError.notFound }
+        return try model.toDomain()
+    }
+
+    public func counts(_ scope: TenantScope?) async throws -> [JobStatus: Int] {
+        var result: [JobStatus: Int] = [:]
+        for status in JobStatus.allCases {
+            let query = JobModel.query(on: persistence.database).filter(\.$status == status.rawValue)
+            if let company = scope?.companyID { query.filter(\.$companyID == company) }
+            result[status] = try await query.count()
+        }
+        return result
+    }
+
+    public func deadJobs(_ scope: TenantScope, limit: Int = 100) async throws -> [Job] {
+        let query = JobModel.query(on: persistence.database).filter(\.$status == JobStatus.dead.rawValue)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        return try await query.sort(\.$updatedAt, .descending).limit(limit).all().map { try $0.toDomain() }
+    }
+
+    // MARK: Diagnostics
+
+    /// The probe job's side effect: one row per execution, so tests and operators can prove how
+    /// many times each job really ran.
+    public func recordProbeRun(jobID: UUID, worker: String) async throws {
+        let model = ProbeRunModel()
+        model.id = UUID()
+        model.jobID = jobID
+        model.worker = worker
+        model.ranAt = clock.now()
+        try await model.create(on: persistence.database)
+    }
+
+    /// Executions per job id and per worker.
+    public func probeRuns() async throws -> (perJob: [UUID: Int], perWorker: [String: Int]) {
+        let runs = try await ProbeRunModel.query(on: persistence.database).all()
+        var perJob: [UUID: Int] = [:]
+        var perWorker: [String: Int] = [:]
+        for run in runs {
+            perJob[run.jobID, default: 0] += 1
+            perWorker[run.worker, default: 0] += 1
+        }
+        return (perJob, perWorker)
+    }
+
+    // MARK: Internals
+
+    private func ownedRunning(_ jobID: UUID, worker: String, on db: any Database) async throws -> JobModel? {
+        try await JobModel.query(on: db).filter(\.$id == jobID).filter(\.$lockedBy == worker)
+            .filter(\.$status == JobStatus.running.rawValue).first()
+    }
+
+    /// A job whose worker vanished on its final attempt would otherwise be claimed forever.
+    private func buryAbandoned() async throws {
+        let now = clock.now()
+        try await persistence.sql.raw("""
+            UPDATE jobs SET status = 'dead', last_error = 'worker stopped responding (lease expired) on the last attempt',
+                locked_by = NULL, locked_until = NULL, updated_at = \(bind: now)
+            WHERE status = 'running' AND locked_until < \(bind: now) AND attempts >= max_attempts AND repeat_seconds IS NULL
+            """).run()
+    }
+}
+
+extension JobModel {
+    static func fresh(_ job: NewJob, now: Date) -> JobModel {
+        let model = JobModel()
+        model.id = UUID()
+        model.kind = job.kind
+        model.companyID = job.companyID
+        model.payload = job.payload
+        model.status = JobStatus.queued.rawValue
+        model.runAt = job.runAt ?? now
+        model.attempts = 0
+        model.maxAttempts = max(1, job.maxAttempts)
+        model.createdAt = now
+        model.updatedAt = now
+        return model
+    }
+}
+
+extension JobQueue {
+    /// A failure that retrying cannot fix: straight to `dead`.
+    public func bury(_ jobID: UUID, worker: String, error: String) async throws {
+        try await JobModel.query(on: persistence.database).filter(\.$id == jobID).filter(\.$lockedBy == worker)
+            .set(\.$status, to: JobStatus.dead.rawValue)
+            .set(\.$lastError, to: String(error.prefix(2_000)))
+            .set(\.$lockedBy, to: nil)
+            .set(\.$lockedUntil, to: nil)
+            .set(\.$updatedAt, to: clock.now())
+            .update()
+    }
+}

@@ -1,0 +1,21 @@
+import FluentKit
+
+/// Every schema change in order. Append only: a migration that shipped is never edited, a fix is
+/// a new migration. The numbers in the type names keep the order visible in file listings.
+enum SchemaMigrations {
+    static var all: Migrations {
+        let migrations = Migrations()
+        migrations.add([
+            M0001CreateCompanies(),
+            M0002CreateUsers(),
+            M0003CreateSessions(),
+            M0004CreateRememberTokens(),
+            M0005CreateRecoveryCodes(),
+            M0006CreateLoginAttempts(),
+            M0007CreateAuditEvents(),
+            M0008CreateJobs(),
+            M0009CreateProbeRuns(),
+        ] as [any Migration])
+        return migrations
+    }
+}

@@ -1,0 +1,94 @@
+import Domain
+import FluentKit
+import Foundation
+import Observability
+
+/// The audit trail in the database, for browsing and filtering in the UI. The same events also
+/// go to the daily JSON-lines file through ``FanOutAuditSink``.
+public struct AuditRepository: AuditSink {
+    let persistence: Persistence
+
+    public init(persistence: Persistence) {
+        self.persistence = persistence
+    }
+
+    public func record(_ event: AuditEvent) async {
+        let model = AuditEventModel()
+        model.id = UUID()
+        model.companyID = event.companyID
+        model.userID = event.userID
+        model.actor = event.actor
+        model.kind = event.kind
+        model.method = event.method
+        model.path = event.path
+        model.status = event.status
+        model.durationMs = event.durationMs
+        model.ip = event.ip
+        model.details = Self.encode(event.details)
+        model.createdAt = event.time
+        // The audit trail must never take a request down with it: a failed insert is logged by
+        // Fluent and the request goes on.
+        try? await model.create(on: persistence.database)
+    }
+
+    /// A page of events, newest first. Tenant scopes see their own company; the platform sees all.
+    public func list(_ scope: TenantScope, filter: AuditFilter, page: Int, pageSize: Int = 50) async throws -> AuditPage {
+        let query = AuditEventModel.query(on: persistence.database)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        if let companyID = filter.companyID { query.filter(\.$companyID == companyID) }
+        if let kind = filter.kind, !kind.isEmpty { query.filter(\.$kind ~~ kind) }
+        if let actor = filter.actor, !actor.isEmpty { query.filter(\.$actor ~~ actor.lowercased()) }
+        if let text = filter.pathContains, !text.isEmpty { query.filter(\.$path ~~ text) }
+        if let from = filter.from { query.filter(\.$createdAt >= from) }
+        if let to = filter.to { query.filter(\.$createdAt < to) }
+        let page = max(1, page)
+        // One extra row tells whether a next page exists without a COUNT over the whole trail.
+        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .range(((page - 1) * pageSize)..<(page * pageSize + 1)).all()
+        let events = rows.prefix(pageSize).map { model in
+            AuditEvent(time: model.createdAt, kind: model.kind, companyID: model.companyID, userID: model.userID,
+                       actor: model.actor, method: model.method, path: model.path, status: model.status,
+                       durationMs: model.durationMs, ip: model.ip, details: Self.decode(model.details))
+        }
+        return AuditPage(events: Array(events), page: page, hasNext: rows.count > pageSize)
+    }
+
+    public func count(_ scope: TenantScope, since: Date) async throws -> Int {
+        let query = AuditEventModel.query(on: persistence.database).filter(\.$createdAt >= since)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        return try await query.count()
+    }
+
+    static func encode(_ details: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [String: String] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]) ?? [:]
+    }
+}
+
+public struct AuditFilter: Sendable, Equatable {
+    public var companyID: UUID?
+    public var kind: String?
+    public var actor: String?
+    public var pathContains: String?
+    public var from: Date?
+    public var to: Date?
+
+    public init(companyID: UUID? = nil, kind: String? = nil, actor: String? = nil, pathContains: String? = nil, from: Date? = nil, to: Date? = nil) {
+        self.companyID = companyID
+        self.kind = kind
+        self.actor = actor
+        self.pathContains = pathContains
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct AuditPage: Sendable {
+    public let events: [AuditEvent]
+    public let page: Int
+    public let hasNext: Bool
+}

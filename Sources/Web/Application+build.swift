@@ -1,0 +1,100 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import Observability
+import ServiceLifecycle
+import Storage
+import Workers
+
+/// Wires the application: storage, services, routes, middleware, and the background services
+/// that run beside the HTTP server.
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    let keyring = try MasterKeyring.load(environment: configuration.environment, dataDirectory: configuration.dataDirectory)
+    let location = try DatabaseLocation.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
+    let persistence = try await Persistence.open(location, logger: logger)
+    try await persistence.migrate()
+    let fileAudit = try FileAuditSink(file: DailyLogFile(directory: configuration.resolvedLogDirectory, prefix: "audit"))
+    let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring, extraAuditSinks: [fileAudit])
+    let router = WebAssembly.router(services: services, configuration: configuration)
+
+    var backgroundServices: [any Service] = [DatabaseService(persistence: persistence)]
+    if configuration.runWorkers {
+        backgroundServices.append(WorkerAssembly.jobRunner(persistence: persistence, concurrency: configuration.workerConcurrency, logger: logger))
+        try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
+    }
+    let server: HTTPServerBuilder
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+        server = try .tls(.http1(), tlsConfiguration: tls)
+    } else {
+        server = .http1()
+    }
+    return Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "SmartySales"),
+        services: backgroundServices,
+        logger: logger)
+}
+
+/// The pieces of ``buildApplication(_:logger:)`` that tests assemble around their own database.
+enum WebAssembly {
+    static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, extraAuditSinks: [any AuditSink] = []) async throws -> WebServices {
+        let auditTrail = AuditRepository(persistence: persistence)
+        let sink = FanOutAuditSink(sinks: [auditTrail] + extraAuditSinks)
+        return WebServices(
+            persistence: persistence,
+            renderer: try await PageRenderer.fromBundle(),
+            users: UserRepository(persistence: persistence),
+            companies: CompanyRepository(persistence: persistence),
+            sessions: SessionStore(persistence: persistence),
+            rememberTokens: RememberTokenStore(persistence: persistence),
+            recoveryCodes: RecoveryCodeStore(persistence: persistence),
+            loginAttempts: LoginAttemptStore(persistence: persistence),
+            auditTrail: auditTrail,
+            audit: AuditRecorder(sink: sink),
+            jobs: JobQueue(persistence: persistence),
+            hasher: PasswordHasher(cost: configuration.bcryptCost),
+            totp: TOTPAuthenticator(),
+            secretBox: SecretBox(keyring: keyring),
+            throttle: LoginThrottlePolicy(),
+            csrf: CSRFTokens(key: keyring.derivedKey(purpose: "csrf")),
+            auditSink: sink)
+    }
+
+    static func router(services: WebServices, configuration: AppConfiguration) -> Router<AppRequestContext> {
+        _ = MetricsBootstrap.registry
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies, servesTLS: configuration.servesTLS, maxBodyBytes: configuration.maxBodyBytes))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: FileMiddleware(WebResources.directory.appendingPathComponent("Public").path, urlBasePath: "/public",
+                                              cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false))
+        router.add(middleware: SessionMiddleware(sessions: services.sessions, rememberTokens: services.rememberTokens, users: services.users,
+                                                 companies: services.companies, csrf: services.csrf, audit: services.audit))
+        router.add(middleware: AuditMiddleware(sink: services.auditSink))
+        router.add(middleware: ErrorPageMiddleware(renderer: services.renderer))
+        router.add(middleware: FormBodyMiddleware())
+        router.add(middleware: CSRFMiddleware())
+
+        OperationsController(services: services).addRoutes(to: router)
+        PublicController(services: services).addRoutes(to: router)
+        AuthController(services: services).addRoutes(to: router)
+
+        let workspace = router.group().add(middleware: SignedInMiddleware())
+        DashboardController(services: services).addRoutes(to: workspace)
+        AccountController(services: services).addRoutes(to: workspace)
+        UsersController(services: services).addRoutes(to: workspace)
+        SettingsController(services: services).addRoutes(to: workspace)
+        AuditController(services: services).addRoutes(to: workspace)
+        JobsController(services: services).addRoutes(to: workspace)
+        PlatformController(services: services).addRoutes(to: workspace)
+        return router
+    }
+}

@@ -1,0 +1,95 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+
+/// Works out who the visitor is: a session cookie, or a "remember me" cookie that opens a new
+/// session; their language; and the CSRF token their forms must carry.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let sessions: SessionStore
+    let rememberTokens: RememberTokenStore
+    let users: UserRepository
+    let companies: CompanyRepository
+    let csrf: CSRFTokens
+    let audit: any AuditRecording
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var cookiesToSet: [Cookie] = []
+        let secure = context.visitor.isSecure
+
+        if let cookie = request.cookies[Cookies.session]?.value, let session = try await sessions.find(cookie: cookie) {
+            context.visitor.sessionCookie = cookie
+            context.visitor.session = session
+            if let userID = session.userID {
+                context.visitor.identity = try await identity(for: userID)
+                if context.visitor.identity == nil {
+                    // The user was deactivated or deleted since: the session is worthless.
+                    try await sessions.close(cookie: cookie)
+                    context.visitor.sessionCookie = nil
+                    context.visitor.session = nil
+                    cookiesToSet.append(Cookies.expired(Cookies.session, secure: secure))
+                }
+            }
+            if let flash = session.flash {
+                context.visitor.flash = try? JSONDecoder().decode(Flash.self, from: Data(flash.utf8))
+                try await sessions.setFlash(cookie: cookie, nil)
+            }
+        }
+
+        if context.visitor.identity == nil, context.visitor.session?.pendingUserID == nil,
+           let remembered = request.cookies[Cookies.remember]?.value {
+            switch try await rememberTokens.redeem(remembered) {
+            case .valid(let userID, let rotated):
+                if let identity = try await identity(for: userID) {
+                    let opened = try await sessions.open(userID: userID, locale: nil)
+                    context.visitor.sessionCookie = opened.cookie
+                    context.visitor.session = opened.session
+                    context.visitor.identity = identity
+                    cookiesToSet.append(Cookies.make(Cookies.session, opened.cookie, maxAge: nil, secure: secure))
+                    cookiesToSet.append(Cookies.make(Cookies.remember, rotated, maxAge: Int(rememberTokens.lifetime), secure: secure))
+                    await audit.record(kind: "auth.remembered", identity: identity, context: context, details: [:])
+                } else {
+                    try await rememberTokens.revoke(rotated)
+                    cookiesToSet.append(Cookies.expired(Cookies.remember, secure: secure))
+                }
+            case .reused(let userID):
+                await audit.record(kind: "auth.remember_token_reused", identity: nil, context: context, details: ["user_id": userID.uuidString])
+                cookiesToSet.append(Cookies.expired(Cookies.remember, secure: secure))
+            case .invalid:
+                cookiesToSet.append(Cookies.expired(Cookies.remember, secure: secure))
+            }
+        }
+
+        // CSRF binding: the session id when there is one, else a random anonymous cookie.
+        let binding: String
+        if let sessionCookie = context.visitor.sessionCookie {
+            binding = sessionCookie
+        } else if let anonymous = request.cookies[Cookies.anonymous]?.value, anonymous.count >= 32 {
+            binding = anonymous
+        } else {
+            binding = SecureToken.random()
+            cookiesToSet.append(Cookies.make(Cookies.anonymous, binding, maxAge: nil, secure: secure))
+        }
+        context.visitor.csrfToken = csrf.token(for: binding)
+        context.visitor.locale = context.visitor.identity?.user.locale
+            ?? request.cookies[Cookies.locale].flatMap { AppLocale(rawValue: $0.value) }
+            ?? AppLocale.preferred(fromAcceptLanguage: request.headers[.acceptLanguage])
+
+        var response = try await next(request, context)
+        // A handler that set a cookie of the same name (sign-in, sign-out) has the last word.
+        let setByHandler = Set(response.headers[values: .setCookie].compactMap { $0.split(separator: "=").first.map(String.init) })
+        for cookie in cookiesToSet where !setByHandler.contains(cookie.name) {
+            response.setCookie(cookie)
+        }
+        return response
+    }
+
+    private func identity(for userID: UUID) async throws -> Identity? {
+        guard let user = try await users.findForSession(userID), user.isActive, let scope = user.scope else { return nil }
+        let company: Company? = if let companyID = user.companyID { try await companies.find(companyID, scope: scope) } else { nil }
+        return Identity(user: user, company: company, scope: scope)
+    }
+}

@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders templates from `Resources/Templates` into HTML responses in the visitor's language.
+public struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let localizer: Localizer
+
+    public init(library: MustacheLibrary, localizer: Localizer) {
+        self.library = library
+        self.localizer = localizer
+    }
+
+    /// Loads templates and strings from the module's resource bundle.
+    public static func fromBundle() async throws -> PageRenderer {
+        let resources = WebResources.directory
+        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
+        let localizer = try Localizer.load(from: resources.appendingPathComponent("Locales"))
+        return PageRenderer(library: library, localizer: localizer)
+    }
+
+    func page(_ template: String, titleKey: String, content: Any = EmptyContent(), request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        let common = commonView(titleKey: titleKey, request: request, context: context)
+        let html = library.render(PageView(common: common, content: content), withTemplate: template) ?? "template \(template) missing"
+        return Self.html(html, status: status)
+    }
+
+    func commonView(titleKey: String, request: Request, context: AppRequestContext) -> CommonView {
+        let locale = context.visitor.locale
+        let table = localizer.table(locale)
+        let identity = context.visitor.identity
+        return CommonView(
+            t: table,
+            locale: locale.rawValue,
+            isRussian: locale == .ru,
+            isEnglish: locale == .en,
+            title: table[titleKey] ?? titleKey,
+            currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
+            csrf: context.visitor.csrfToken,
+            user: identity.map { identity in
+                let roleKey = identity.user.isSuperAdmin ? "roles_super_admin" : "roles_\(identity.user.role?.rawValue ?? "viewer")"
+                let admin = identity.user.role.map { AccessPolicy.allows($0, .manageUsers) } ?? false
+                return UserView(fullName: identity.user.fullName, email: identity.user.email.value,
+                                role: identity.user.isSuperAdmin ? PlatformRole.superAdmin.rawValue : (identity.user.role?.rawValue ?? ""),
+                                roleLabel: table[roleKey] ?? roleKey, isAdmin: admin, isSuperAdmin: identity.user.isSuperAdmin)
+            },
+            company: identity?.company.map { CompanyView(name: $0.name) },
+            flash: context.visitor.flash.map { FlashView(kind: $0.kind.rawValue, message: table[$0.messageKey] ?? $0.messageKey) }
+        )
+    }
+
+    func text(_ key: String, _ context: AppRequestContext) -> String {
+        localizer.text(key, context.visitor.locale)
+    }
+
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Where the module's bundled resources are on disk.
+public enum WebResources {
+    public static var directory: URL {
+        Bundle.module.url(forResource: "Resources", withExtension: nil) ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
+}

@@ -1,0 +1,26 @@
+import Domain
+import Foundation
+import Observability
+import Storage
+
+/// The dependencies controllers share, built once in ``buildApplication(_:)``.
+struct WebServices: Sendable {
+    let persistence: Persistence
+    let renderer: PageRenderer
+    let users: UserRepository
+    let companies: CompanyRepository
+    let sessions: SessionStore
+    let rememberTokens: RememberTokenStore
+    let recoveryCodes: RecoveryCodeStore
+    let loginAttempts: LoginAttemptStore
+    let auditTrail: AuditRepository
+    let audit: any AuditRecording
+    let jobs: JobQueue
+    let hasher: PasswordHasher
+    let totp: TOTPAuthenticator
+    let secretBox: SecretBox
+    let throttle: LoginThrottlePolicy
+    let csrf: CSRFTokens
+    /// Where whole-request events go (database and file); ``audit`` writes business events.
+    let auditSink: any AuditSink
+}

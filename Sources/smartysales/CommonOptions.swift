@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Observability
+import Storage
+
+/// Options every command that opens the database shares.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Directory for the SQLite database, the master key file and logs.")
+    var dataDir: String = "var"
+
+    @Option(help: "Directory for log files (default: DATA_DIR/log).")
+    var logDir: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    var dataDirectory: URL { URL(fileURLWithPath: dataDir, isDirectory: true) }
+
+    var logDirectory: URL { logDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? dataDirectory.appendingPathComponent("log", isDirectory: true) }
+
+    var databaseURL: String? { ProcessInfo.processInfo.environment["DATABASE_URL"] }
+
+    /// Sends logs to the daily JSON-lines file (and stderr) and returns the root logger.
+    func startLogging(label: String) throws -> Logger {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        _ = try LoggingBootstrap.start(directory: logDirectory, level: Logger.Level(rawValue: logLevel) ?? .info, alsoToStderr: true)
+        return Logger(label: label)
+    }
+
+    func openDatabase(logger: Logger) async throws -> Persistence {
+        let location = try DatabaseLocation.resolve(databaseURL: databaseURL, dataDirectory: dataDirectory)
+        logger.info("opening database", metadata: ["database": .string(location.description)])
+        let persistence = try await Persistence.open(location, logger: logger)
+        try await persistence.migrate()
+        return persistence
+    }
+}

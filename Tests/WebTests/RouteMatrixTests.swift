@@ -1,0 +1,81 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Storage
+import Testing
+@testable import Web
+
+/// Properties that must hold for every route, enumerated from the router itself so a route
+/// added tomorrow is covered without anyone editing these tests.
+@Suite struct RouteMatrixTests {
+    static func concrete(_ path: String, id: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("{") || $0.hasPrefix(":") ? Substring(id) : $0 }
+            .joined(separator: "/")
+    }
+
+    @Test func everyMutatingRouteRefusesARequestWithoutCSRFToken() async throws {
+        try await TestApp.run { app, client in
+            let browser = Browser(client)
+            try await Flows.signUp(browser, email: "anna@romashka.ru")
+            let mutating = app.routes.filter { $0.method != .get && $0.method != .head }
+            #expect(mutating.count >= 15, "found only \(mutating.map(\.description))")
+            for route in mutating {
+                let path = Self.concrete(route.path, id: UUID().uuidString)
+                let response = try await browser.send(path, method: route.method, body: "full_name=x&locale=en", contentType: "application/x-www-form-urlencoded")
+                #expect(response.status == .forbidden, "\(route.method) \(path) answered \(response.status) without a CSRF token")
+                let forged = try await browser.send(path, method: route.method, body: "csrf_token=forged&locale=en", contentType: "application/x-www-form-urlencoded")
+                #expect(forged.status == .forbidden, "\(route.method) \(path) accepted a forged token")
+            }
+            // Control: the same session with its real token gets past the check.
+            let accepted = try await browser.post("/locale", [("locale", "en"), ("return_to", "/dashboard")], tokenFrom: "/dashboard")
+            #expect(accepted.status == .seeOther)
+        }
+    }
+
+    @Test func everyRouteWithAnIdAnswers404ForAnotherTenantsIds() async throws {
+        try await TestApp.run { app, client in
+            // Tenant A with one of everything an id can name.
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@a.ru", company: "A")
+            try await Flows.addUser(anna, email: "boris@a.ru")
+            let annaUser = try #require(try await app.services.users.credentialsForSignIn(email: EmailAddress("anna@a.ru")!)?.user)
+            let companyA = try #require(annaUser.companyID)
+            let usersA = try await app.services.users.list(annaUser.scope!)
+            let jobA = try await app.services.jobs.enqueue(NewJob(kind: "diagnostics.probe", companyID: companyA, maxAttempts: 1))
+            _ = try await app.services.jobs.claim(worker: "w", lease: 30)
+            try await app.services.jobs.fail(jobA, worker: "w", error: "x")
+            let idsOfA = [companyA, jobA] + usersA.map(\.id)
+
+            // Tenant B, signed in as its owner.
+            let owen = Browser(client)
+            try await Flows.signUp(owen, email: "owen@b.ru", company: "B")
+            try await owen.get("/dashboard")
+
+            let withID = app.routes.filter { $0.path.description.contains("{") || $0.path.description.contains(":") }
+            #expect(withID.count >= 6, "found only \(withID.map(\.description))")
+            for route in withID {
+                for id in idsOfA {
+                    let path = Self.concrete(route.path, id: id.uuidString)
+                    let response: TestResponse = if route.method == .get {
+                        try await owen.get(path)
+                    } else {
+                        try await owen.post(path, [("role", "viewer"), ("temporary_password", "another password 1")], tokenFrom: "/dashboard")
+                    }
+                    #expect(response.status == .notFound, "B got \(response.status) for \(route.method) \(path)")
+                }
+                let malformed = Self.concrete(route.path, id: "not-a-uuid")
+                let response: TestResponse = route.method == .get ? try await owen.get(malformed) : try await owen.post(malformed, [], tokenFrom: "/dashboard")
+                #expect(response.status == .notFound, "malformed id on \(route.method) \(malformed) gave \(response.status)")
+            }
+
+            // Control: tenant A's owner reaches its own rows through the same routes, so the 404s
+            // above come from isolation, not from routes that answer 404 to everyone.
+            let borisID = try #require(usersA.first { $0.email.value == "boris@a.ru" }?.id)
+            #expect(try await anna.post("/users/\(borisID.uuidString)/role", [("role", "viewer")], tokenFrom: "/users").status == .seeOther)
+            #expect(try await anna.post("/jobs/\(jobA.uuidString)/retry", [], tokenFrom: "/jobs").status == .seeOther)
+            #expect(try await app.services.users.find(borisID, scope: annaUser.scope!).role == .viewer)
+        }
+    }
+}
