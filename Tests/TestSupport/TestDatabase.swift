@@ -24,7 +24,12 @@ public enum TestDatabase {
     /// The location of a new, migrated, empty database.
     public static func makeLocation(sqliteFileIn directory: URL? = nil) async throws -> DatabaseLocation {
         if isPostgres {
-            return .postgres(url: try await PostgresTemplates.shared.cloneDatabase(serverURL: configured))
+            do {
+                return .postgres(url: try await PostgresTemplates.shared.cloneDatabase(serverURL: configured))
+            } catch {
+                // PostgresNIO hides details from `description`; a failing test needs them.
+                throw TestDatabaseError(detail: String(reflecting: error))
+            }
         }
         let location: DatabaseLocation
         if let directory {
@@ -57,27 +62,41 @@ public enum TestDatabase {
 actor PostgresTemplates {
     static let shared = PostgresTemplates()
 
-    private var templateName: String?
+    /// One creation for all callers: the actor is re-entered at every `await`, so a plain
+    /// "created yet?" flag would let concurrent tests each try to create the template.
+    private var template: Task<String, any Error>?
 
     func cloneDatabase(serverURL: String) async throws -> String {
-        let admin = try await Persistence.open(.postgres(url: serverURL), logger: TestDatabase.logger, maxConnectionsPerEventLoop: 1)
-        defer { Task { await admin.shutdown() } }
-        guard let sql = admin.database as? any SQLDatabase else { fatalError("PostgreSQL driver is not SQL") }
-        let template: String
-        if let existing = templateName {
-            template = existing
-        } else {
-            template = "tmpl_\(ProcessInfo.processInfo.processIdentifier)_\(Int(Date().timeIntervalSince1970))"
-            try await sql.raw("CREATE DATABASE \(unsafeRaw: template)").run()
-            let migrating = try await Persistence.open(.postgres(url: Self.url(serverURL, database: template)), logger: TestDatabase.logger, maxConnectionsPerEventLoop: 1)
-            try await migrating.migrate()
-            await migrating.shutdown()
-            templateName = template
+        if template == nil {
+            template = Task { try await Self.createTemplate(serverURL: serverURL) }
         }
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try await sql.raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template) STRATEGY FILE_COPY").run()
+        let templateName = try await template!.value
+        let admin = try await Persistence.open(.postgres(url: serverURL), logger: TestDatabase.logger, maxConnectionsPerEventLoop: 1)
+        do {
+            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try await Self.sql(admin).raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: templateName) STRATEGY FILE_COPY").run()
+            await admin.shutdown()
+            return Self.url(serverURL, database: name)
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+    }
+
+    private static func createTemplate(serverURL: String) async throws -> String {
+        let name = "tmpl_\(ProcessInfo.processInfo.processIdentifier)_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await Persistence.open(.postgres(url: serverURL), logger: TestDatabase.logger, maxConnectionsPerEventLoop: 1)
+        try await sql(admin).raw("CREATE DATABASE \(unsafeRaw: name)").run()
         await admin.shutdown()
-        return Self.url(serverURL, database: name)
+        let migrating = try await Persistence.open(.postgres(url: url(serverURL, database: name)), logger: TestDatabase.logger, maxConnectionsPerEventLoop: 1)
+        try await migrating.migrate()
+        await migrating.shutdown()
+        return name
+    }
+
+    private static func sql(_ persistence: Persistence) -> any SQLDatabase {
+        guard let sql = persistence.database as? any SQLDatabase else { fatalError("PostgreSQL driver is not SQL") }
+        return sql
     }
 
     static func url(_ serverURL: String, database: String) -> String {
@@ -85,4 +104,9 @@ actor PostgresTemplates {
         components.path = "/" + database
         return components.string!
     }
+}
+
+struct TestDatabaseError: Error, CustomStringConvertible {
+    let detail: String
+    var description: String { "test database setup failed: \(detail)" }
 }
