@@ -74,8 +74,7 @@ enum WebAssembly {
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies, servesTLS: configuration.servesTLS, maxBodyBytes: configuration.maxBodyBytes))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: FileMiddleware(WebResources.directory.appendingPathComponent("Public").path, urlBasePath: "/public",
-                                              cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false))
+        router.add(middleware: StaticFilesMiddleware(directory: WebResources.directory.appendingPathComponent("Public")))
         router.add(middleware: SessionMiddleware(sessions: services.sessions, rememberTokens: services.rememberTokens, users: services.users,
                                                  companies: services.companies, csrf: services.csrf, audit: services.audit))
         router.add(middleware: AuditMiddleware(sink: services.auditSink))

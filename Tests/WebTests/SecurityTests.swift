@@ -103,3 +103,22 @@ import Testing
         #expect(configuration.port == 8080)
     }
 }
+
+@Suite struct StaticFilesTests {
+    @Test func stylesheetAndScriptAreServedWithoutASession() async throws {
+        try await TestApp.run { app, client in
+            let browser = Browser(client)
+            let css = try await browser.get("/public/app.css")
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(css.text.contains("{"))
+            #expect(browser.cookies.isEmpty, "static files start no session and set no cookie")
+            let etag = try #require(css.headers[.eTag])
+            let again = try await browser.send("/public/app.css", method: .get, body: nil, contentType: nil, extraHeaders: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            #expect(try await browser.get("/public/app.js").headers[.contentType] == "text/javascript; charset=utf-8")
+            #expect(try await browser.get("/public/missing.css").status == .notFound)
+            #expect(try await browser.get("/public/../Templates/layout.mustache").status == .notFound)
+        }
+    }
+}
