@@ -56,3 +56,12 @@ build_tests() {
   echo "== building (debug, with tests) into $SCRATCH"
   swift build --build-tests --scratch-path "$SCRATCH"
 }
+
+# Headless Chromium, its driver and Selenium for the browser tests.
+ensure_browser_tools() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "installing chromium and chromium-driver from Debian"
+    apt_install chromium chromium-driver
+  fi
+  python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore selenium
+}
