@@ -19,10 +19,13 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     let persistence = try await Persistence.open(location, logger: logger)
     try await persistence.migrate()
     let fileAudit = try FileAuditSink(file: DailyLogFile(directory: configuration.resolvedLogDirectory, prefix: "audit"))
-    let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring, extraAuditSinks: [fileAudit])
+    let databaseAudit = BatchedAuditWriter(repository: AuditRepository(persistence: persistence))
+    let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring,
+                                                  auditSinks: [databaseAudit, fileAudit])
     let router = WebAssembly.router(services: services, configuration: configuration)
 
-    var backgroundServices: [any Service] = [DatabaseService(persistence: persistence)]
+    // Shut down in reverse: the audit writer flushes before the database closes.
+    var backgroundServices: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
     if configuration.runWorkers {
         backgroundServices.append(WorkerAssembly.jobRunner(persistence: persistence, concurrency: configuration.workerConcurrency, logger: logger))
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
@@ -45,9 +48,10 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
 
 /// The pieces of ``buildApplication(_:logger:)`` that tests assemble around their own database.
 enum WebAssembly {
-    static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, extraAuditSinks: [any AuditSink] = []) async throws -> WebServices {
+    /// `auditSinks` defaults to writing each event straight to the database, which tests read back at once.
+    static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, auditSinks: [any AuditSink]? = nil) async throws -> WebServices {
         let auditTrail = AuditRepository(persistence: persistence)
-        let sink = FanOutAuditSink(sinks: [auditTrail] + extraAuditSinks)
+        let sink = FanOutAuditSink(sinks: auditSinks ?? [auditTrail])
         return WebServices(
             persistence: persistence,
             renderer: try await PageRenderer.fromBundle(),

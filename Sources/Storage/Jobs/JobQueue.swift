@@ -177,12 +177,18 @@ public struct JobQueue: Sendable {
         return try model.toDomain()
     }
 
+    /// Jobs per status, in one grouped query (the dashboard and `/metrics` ask on every load).
     public func counts(_ scope: TenantScope?) async throws -> [JobStatus: Int] {
-        var result: [JobStatus: Int] = [:]
-        for status in JobStatus.allCases {
-            let query = JobModel.query(on: persistence.database).filter(\.$status == status.rawValue)
-            if let company = scope?.companyID { query.filter(\.$companyID == company) }
-            result[status] = try await query.count()
+        var statement: SQLQueryString = "SELECT status, COUNT(*) AS n FROM jobs"
+        if let company = scope?.companyID {
+            statement = "SELECT status, COUNT(*) AS n FROM jobs WHERE company_id = \(bind: company)"
+        }
+        statement = "\(statement) GROUP BY status"
+        var result = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+        for row in try await persistence.sql.raw(statement).all() {
+            if let status = JobStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                result[status] = try row.decode(column: "n", as: Int.self)
+            }
         }
         return result
     }

@@ -13,6 +13,21 @@ public struct AuditRepository: AuditSink {
     }
 
     public func record(_ event: AuditEvent) async {
+        await insert([event])
+    }
+
+    /// Many events in one statement. The audit trail must never take a request down with it: a
+    /// failed insert is logged and the request goes on.
+    func insert(_ events: [AuditEvent]) async {
+        guard !events.isEmpty else { return }
+        do {
+            try await events.map(Self.model).create(on: persistence.database)
+        } catch {
+            persistence.logger.error("audit events not stored", metadata: ["count": .stringConvertible(events.count), "error": .string(String(describing: error))])
+        }
+    }
+
+    private static func model(_ event: AuditEvent) -> AuditEventModel {
         let model = AuditEventModel()
         model.id = UUID()
         model.companyID = event.companyID
@@ -26,9 +41,7 @@ public struct AuditRepository: AuditSink {
         model.ip = event.ip
         model.details = Self.encode(event.details)
         model.createdAt = event.time
-        // The audit trail must never take a request down with it: a failed insert is logged by
-        // Fluent and the request goes on.
-        try? await model.create(on: persistence.database)
+        return model
     }
 
     /// A page of events, newest first. Tenant scopes see their own company; the platform sees all.
