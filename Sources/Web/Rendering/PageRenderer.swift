@@ -23,7 +23,7 @@ public struct PageRenderer: Sendable {
 
     func page(_ template: String, titleKey: String, content: Any = EmptyContent(), request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
         let common = commonView(titleKey: titleKey, request: request, context: context)
-        let html = library.render(PageView(common: common, content: content), withTemplate: template) ?? "template \(template) missing"
+        let html = library.render(PageView.make(common: common, content: content), withTemplate: template) ?? "template \(template) missing"
         return Self.html(html, status: status)
     }
 
