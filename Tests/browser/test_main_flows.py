@@ -7,6 +7,8 @@ import re
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 OWNER_PASSWORD = "owner secret phrase 1"
 TEMPORARY_PASSWORD = "temporary phrase 22"
@@ -26,7 +28,11 @@ def fill(browser, form_action, fields):
 
 
 def submit(browser, form_action):
+    """Clicks the form's submit button and waits until the browser has left the page, so the
+    next step never races the navigation."""
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type='submit'], form[action='{form_action}'] input[type='submit']").click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
 
 
 def path(browser):
@@ -96,7 +102,9 @@ def test_new_user_journey(server, browser):
     assert browser.get_cookie("ss_session")["value"] != session_before
 
     # Switch to English.
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form[action='/locale'] button[value='en']").click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
     assert path(browser) == "/dashboard"
     assert 'lang="en"' in browser.page_source
     browser.get(server.base + "/users")
