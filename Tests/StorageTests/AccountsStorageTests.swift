@@ -80,3 +80,31 @@ import Testing
         }
     }
 }
+
+@Suite struct SignedInLookupTests {
+    @Test func oneQueryResolvesSessionUserAndCompany() async throws {
+        try await TestDatabase.with { db in
+            let clock = TestClock()
+            let users = UserRepository(persistence: db, clock: clock)
+            let (company, anna) = try await users.signUp(AccountsStorageTests.owner("anna@a.ru"), passwordHash: "h")
+            try await users.recordSignIn(anna.id)
+            let sessions = SessionStore(persistence: db, clock: clock, lifetime: 60)
+            let (cookie, _) = try await sessions.open(userID: anna.id, locale: nil)
+            let lookup = SignedInLookup(persistence: db, clock: clock)
+            let found = try #require(try await lookup.resolve(cookie: cookie))
+            #expect(found.user == (try await users.findForSession(anna.id)), "the joined row maps exactly as the repository does")
+            #expect(found.company == company)
+            #expect(found.session.userID == anna.id)
+            let (anonymous, _) = try await sessions.open(userID: nil, locale: nil)
+            let anon = try #require(try await lookup.resolve(cookie: anonymous))
+            #expect(anon.user == nil && anon.company == nil)
+            #expect(try await lookup.resolve(cookie: "unknown") == nil)
+            clock.advance(by: 61)
+            #expect(try await lookup.resolve(cookie: cookie) == nil, "expired")
+            let counts = try await users.headcount(anna.scope!.member!, signedInSince: clock.now().addingTimeInterval(-3600))
+            #expect(counts.total == 1 && counts.signedIn == 1)
+            let later = try await users.headcount(anna.scope!.member!, signedInSince: clock.now())
+            #expect(later.signedIn == 0)
+        }
+    }
+}

@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 
 /// A browser session. The id is the SHA-256 of the cookie value, so a leaked database dump
-/// does not hand out live sessions.
+/// does not hand out live sessions. (CSRF tokens are derived from the cookie, not stored.)
 final class SessionModel: Model, @unchecked Sendable {
     static let schema = "sessions"
 
@@ -12,7 +12,6 @@ final class SessionModel: Model, @unchecked Sendable {
     /// in but grants nothing yet.
     @OptionalField(key: "pending_user_id") var pendingUserID: UUID?
     @Field(key: "pending_remember") var pendingRemember: Bool
-    @Field(key: "csrf_token") var csrfToken: String
     @OptionalField(key: "locale") var locale: String?
     @OptionalField(key: "flash") var flash: String?
     @Field(key: "expires_at") var expiresAt: Date

@@ -3,7 +3,7 @@ import FluentKit
 import Foundation
 
 /// Server-side sessions. The browser holds a random id; the table holds its hash, the user,
-/// the CSRF token and short-lived UI state (flash message, locale for signed-out visitors).
+/// and short-lived UI state (a flash message).
 public struct SessionStore: Sendable {
     let persistence: Persistence
     let clock: any StorageClock
@@ -23,7 +23,6 @@ public struct SessionStore: Sendable {
         model.userID = userID
         model.pendingUserID = pendingUserID
         model.pendingRemember = pendingRemember
-        model.csrfToken = SecureToken.random()
         model.locale = locale?.rawValue
         model.createdAt = clock.now()
         model.expiresAt = clock.now().addingTimeInterval(lifetime)
@@ -76,14 +75,13 @@ public struct WebSession: Sendable, Equatable {
     public let userID: UUID?
     public let pendingUserID: UUID?
     public let pendingRemember: Bool
-    public let csrfToken: String
     public let locale: AppLocale?
     public let flash: String?
 }
 
 extension SessionModel {
     func toWebSession() -> WebSession {
-        WebSession(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember, csrfToken: csrfToken,
+        WebSession(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember,
                    locale: locale.flatMap(AppLocale.init(rawValue:)), flash: flash)
     }
 }

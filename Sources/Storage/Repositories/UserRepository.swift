@@ -1,6 +1,7 @@
 import Domain
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Users and their credentials. Reads for other users are tenant-scoped; the lookups by e-mail
 /// and by id that sign-in and sessions need are unscoped by nature and say so in their names.
@@ -51,6 +52,16 @@ public struct UserRepository: Sendable {
         guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
         if let requested = companyID, requested != company { throw StorageError.notFound }
         return try await query.filter(\.$companyID == company).all().map { try $0.toDomain() }
+    }
+
+    /// How many people the company has, and how many signed in since `since`: one aggregate query
+    /// for the dashboard instead of loading every user.
+    public func headcount(_ member: TenantMember, signedInSince since: Date) async throws -> (total: Int, signedIn: Int) {
+        let row = try await persistence.sql.raw("""
+            SELECT COUNT(*) AS total, COUNT(CASE WHEN last_login_at >= \(bind: since) THEN 1 END) AS signed_in
+            FROM users WHERE company_id = \(bind: member.companyID)
+            """).first()
+        return (try row?.decode(column: "total", as: Int.self) ?? 0, try row?.decode(column: "signed_in", as: Int.self) ?? 0)
     }
 
     public func find(_ id: UUID, scope: TenantScope) async throws -> User {

@@ -9,6 +9,7 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let sessions: SessionStore
+    let lookup: SignedInLookup
     let rememberTokens: RememberTokenStore
     let users: UserRepository
     let companies: CompanyRepository
@@ -20,12 +21,13 @@ struct SessionMiddleware: RouterMiddleware {
         var cookiesToSet: [Cookie] = []
         let secure = context.visitor.isSecure
 
-        if let cookie = request.cookies[Cookies.session]?.value, let session = try await sessions.find(cookie: cookie) {
+        if let cookie = request.cookies[Cookies.session]?.value, let found = try await lookup.resolve(cookie: cookie) {
             context.visitor.sessionCookie = cookie
-            context.visitor.session = session
-            if let userID = session.userID {
-                context.visitor.identity = try await identity(for: userID)
-                if context.visitor.identity == nil {
+            context.visitor.session = found.session
+            if found.session.userID != nil {
+                if let user = found.user, user.isActive, let scope = user.scope {
+                    context.visitor.identity = Identity(user: user, company: found.company, scope: scope)
+                } else {
                     // The user was deactivated or deleted since: the session is worthless.
                     try await sessions.close(cookie: cookie)
                     context.visitor.sessionCookie = nil
@@ -33,7 +35,7 @@ struct SessionMiddleware: RouterMiddleware {
                     cookiesToSet.append(Cookies.expired(Cookies.session, secure: secure))
                 }
             }
-            if let flash = session.flash {
+            if let flash = found.session.flash {
                 context.visitor.flash = try? JSONDecoder().decode(Flash.self, from: Data(flash.utf8))
                 try await sessions.setFlash(cookie: cookie, nil)
             }

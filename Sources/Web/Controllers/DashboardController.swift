@@ -23,16 +23,14 @@ struct DashboardController {
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.identity()
         guard case .tenant(let member) = identity.scope else { return .seeOther("/admin/tenants") }
-        let scope = identity.scope
         // Cheap figures only: this page is every user's home and is loaded constantly. (A count of
         // today's audit events grew with every request and was dropped for that reason.)
-        let users = try await services.users.list(scope)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = DisplayFormat.timeZone
         let startOfDay = calendar.startOfDay(for: Date())
-        let signedInToday = users.filter { ($0.lastLoginAt ?? .distantPast) >= startOfDay }.count
+        let headcount = try await services.users.headcount(member, signedInSince: startOfDay)
         let jobs = try await services.jobs.counts(.tenant(member))
-        let view = DashboardView(stats: .init(users: users.count, signedInToday: signedInToday, jobsQueued: jobs[.queued] ?? 0, jobsDead: jobs[.dead] ?? 0))
+        let view = DashboardView(stats: .init(users: headcount.total, signedInToday: headcount.signedIn, jobsQueued: jobs[.queued] ?? 0, jobsDead: jobs[.dead] ?? 0))
         return services.renderer.page("dashboard", titleKey: "title_dashboard", content: view, request: request, context: context)
     }
 }
