@@ -13,7 +13,7 @@ import Workers
 /// Wires the application: storage, services, routes, middleware, and the background services
 /// that run beside the HTTP server.
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let keyring = try MasterKeyring.load(environment: configuration.environment, dataDirectory: configuration.dataDirectory)
     let location = try DatabaseLocation.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
     let persistence = try await Persistence.open(location, logger: logger)

@@ -23,7 +23,8 @@ struct StorageOptions: ParsableArguments {
 
     /// Sends logs to the daily JSON-lines file (and stderr) and returns the root logger.
     func startLogging(label: String) throws -> Logger {
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        // Owner-only: the directory holds the database (password hashes, sealed credentials) and the key file.
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         _ = try LoggingBootstrap.start(directory: logDirectory, level: Logger.Level(rawValue: logLevel) ?? .info, alsoToStderr: true)
         return Logger(label: label)
     }

@@ -67,6 +67,9 @@ def test_super_admin_from_stdin_signs_in_to_the_platform_console():
     assert "root@platform.ru" in made.stdout
     again = run(binary, data_dir, "admin", "create-super-admin", "--email", "ROOT@platform.ru", stdin="platform root phrase\n")
     assert again.returncode != 0 and "already registered" in again.stderr
+    fresh = os.path.join(data_dir, "fresh")
+    assert run(binary, fresh, "migrate").returncode == 0
+    assert oct(os.stat(fresh).st_mode & 0o777) == "0o700", "a new data directory is owner-only"
     migrations = run(binary, data_dir, "migrate")
     assert migrations.returncode == 0
     assert "M0001CreateCompanies" in migrations.stdout and "M0008CreateJobs" in migrations.stdout
