@@ -6,11 +6,31 @@ public enum SecureToken {
     /// 32 random bytes, base64url without padding: cookie- and URL-safe.
     public static func random(byteCount: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteCount + 7)
+        // Eight bytes per draw: one system call per word instead of one per byte.
+        while bytes.count < byteCount {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return base64URL(bytes.prefix(byteCount))
+    }
+
+    /// Base64url without padding (RFC 4648 §5), written out because Foundation's encoder plus
+    /// three string replacements showed up in the profile of every anonymous page view.
+    static func base64URL(_ bytes: some Collection<UInt8>) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next(), third = iterator.next()
+            let chunk = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            output.append(alphabet[Int(chunk >> 18 & 63)])
+            output.append(alphabet[Int(chunk >> 12 & 63)])
+            if second != nil { output.append(alphabet[Int(chunk >> 6 & 63)]) }
+            if third != nil { output.append(alphabet[Int(chunk & 63)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Stored form of a bearer value. A plain hash suffices: the values are random and long,
