@@ -47,6 +47,7 @@ public enum TestDatabase {
     public static func with<T>(_ body: (Persistence) async throws -> T) async throws -> T {
         let location = try await makeLocation()
         let persistence = try await Persistence.open(location, logger: logger)
+        defer { removeFiles(of: location) }
         do {
             let result = try await body(persistence)
             await persistence.shutdown()
@@ -56,6 +57,12 @@ public enum TestDatabase {
             throw error
         }
     }
+}
+
+/// A SQLite test database is three files; PostgreSQL test databases go with the throwaway server.
+private func removeFiles(of location: DatabaseLocation) {
+    guard case .sqliteFile(let path) = location else { return }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// Creates the per-process template database once and clones it for each test.
