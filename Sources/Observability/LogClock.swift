@@ -74,15 +74,7 @@ public struct LogDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?<S: StringProtocol>(_ text: S) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { decimalNumber(bytes, range) }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -171,19 +163,23 @@ enum UTCTimestamp {
               bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z"),
               let day = LogDay(String(decoding: bytes[0..<10], as: UTF8.self))
         else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { decimalNumber(bytes, range) }
         guard let hour = number(11..<13), hour < 24, let minute = number(14..<16), minute < 60,
               let second = number(17..<19), second < 60, let millisecond = number(20..<23)
         else { return nil }
         let milliseconds = ((day.daysSinceEpoch * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
         return Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
+}
+
+/// The value of the ASCII digits at `range`, or `nil` if any is not a digit. Shared by the
+/// day and timestamp parsers, which read fixed-width fields.
+func decimalNumber(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    var value = 0
+    for index in range {
+        let byte = bytes[index]
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        value = value * 10 + Int(byte - UInt8(ascii: "0"))
+    }
+    return value
 }

@@ -40,6 +40,14 @@ import Workers
         return process
     }
 
+    /// A database that separate processes can open (a file for SQLite) and a directory for their logs.
+    static func sharedDatabase() async throws -> (URL, DatabaseLocation, Persistence) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let location = try await TestDatabase.makeLocation(sqliteFileIn: directory)
+        return (directory, location, try await Persistence.open(location, logger: TestDatabase.logger))
+    }
+
     static func waitUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -51,10 +59,7 @@ import Workers
 
     @Test func twoWorkerProcessesRunEachJobExactlyOnce() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the smartysales executable first (scripts/test does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let location = try await TestDatabase.makeLocation(sqliteFileIn: directory)
-        let persistence = try await Persistence.open(location, logger: TestDatabase.logger)
+        let (directory, location, persistence) = try await Self.sharedDatabase()
         defer { Task { await persistence.shutdown() } }
         let queue = JobQueue(persistence: persistence)
         let count = 1_000
@@ -82,10 +87,7 @@ import Workers
     }
 
     @Test func aJobKilledMidRunIsRunAgainAfterItsLeaseExpires() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let location = try await TestDatabase.makeLocation(sqliteFileIn: directory)
-        let persistence = try await Persistence.open(location, logger: TestDatabase.logger)
+        let (directory, location, persistence) = try await Self.sharedDatabase()
         defer { Task { await persistence.shutdown() } }
         let queue = JobQueue(persistence: persistence)
         let id = try await queue.enqueue(NewJob(kind: ProbeJob.kind, payload: ProbeJob.payload(sleepMilliseconds: 3_000)))
