@@ -17,7 +17,7 @@ public enum SecureToken {
 
     /// Base64url without padding (RFC 4648 §5), written out because Foundation's encoder plus
     /// three string replacements showed up in the profile of every anonymous page view.
-    static func base64URL(_ bytes: some Collection<UInt8>) -> String {
+    public static func base64URL(_ bytes: some Collection<UInt8>) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)

@@ -65,22 +65,17 @@ struct SessionMiddleware: RouterMiddleware {
             }
         }
 
-        // CSRF binding: the session id when there is one, else a random anonymous cookie.
-        let binding: String
-        if let sessionCookie = context.visitor.sessionCookie {
-            binding = sessionCookie
-        } else if let anonymous = request.cookies[Cookies.anonymous]?.value, anonymous.count >= 32 {
-            binding = anonymous
-        } else {
-            binding = SecureToken.random()
-            cookiesToSet.append(Cookies.make(Cookies.anonymous, binding, maxAge: nil, secure: secure))
-        }
-        context.visitor.csrfToken = csrf.token(for: binding)
+        // CSRF binding: the session id when there is one, else an anonymous cookie (made on demand).
+        let anonymous = request.cookies[Cookies.anonymous].map(\.value).flatMap { $0.count >= 32 ? $0 : nil }
+        context.visitor.csrf = CSRFBinding(tokens: csrf, binding: context.visitor.sessionCookie ?? anonymous)
         context.visitor.locale = context.visitor.identity?.user.locale
             ?? request.cookies[Cookies.locale].flatMap { AppLocale(rawValue: $0.value) }
             ?? AppLocale.preferred(fromAcceptLanguage: request.headers[.acceptLanguage])
 
         var response = try await next(request, context)
+        if let anonymousCookie = context.visitor.csrf.newAnonymousCookie {
+            cookiesToSet.append(Cookies.make(Cookies.anonymous, anonymousCookie, maxAge: nil, secure: secure))
+        }
         // A handler that set a cookie of the same name (sign-in, sign-out) has the last word.
         let setByHandler = Set(response.headers[values: .setCookie].compactMap { $0.split(separator: "=").first.map(String.init) })
         for cookie in cookiesToSet where !setByHandler.contains(cookie.name) {

@@ -35,7 +35,8 @@ struct Visitor: Sendable {
     var session: WebSession?
     var identity: Identity?
     var locale: AppLocale = .fallback
-    var csrfToken: String = ""
+    /// The CSRF token, computed on first use; see ``CSRFBinding``.
+    var csrf = CSRFBinding()
     /// A one-shot message read from the session for this page.
     var flash: Flash?
 }

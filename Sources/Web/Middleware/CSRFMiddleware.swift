@@ -16,8 +16,7 @@ struct CSRFMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let presented = context.form.has(Self.formField) ? context.form[Self.formField] : (request.headers[Self.header] ?? "")
-        guard !presented.isEmpty, !context.visitor.csrfToken.isEmpty,
-              SecureCompare.equal(presented, context.visitor.csrfToken) else {
+        guard !presented.isEmpty, SecureCompare.equal(presented, context.visitor.csrf.token) else {
             throw HTTPError(.forbidden, message: "csrf")
         }
         return try await next(request, context)

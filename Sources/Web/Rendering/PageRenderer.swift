@@ -38,7 +38,7 @@ public struct PageRenderer: Sendable {
             isEnglish: locale == .en,
             title: table[titleKey] ?? titleKey,
             currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
-            csrf: context.visitor.csrfToken,
+            csrf: context.visitor.csrf.token,
             user: identity.map { identity in
                 let roleKey = identity.user.isSuperAdmin ? "roles_super_admin" : "roles_\(identity.user.role?.rawValue ?? "viewer")"
                 let admin = identity.user.role.map { AccessPolicy.allows($0, .manageUsers) } ?? false

@@ -1,4 +1,5 @@
 import Crypto
+import Storage
 import Foundation
 
 /// CSRF tokens bound to the browser: HMAC of the session cookie (or, before sign-in, of a random
@@ -13,10 +14,7 @@ public struct CSRFTokens: Sendable {
 
     func token(for binding: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(binding.utf8), using: key)
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return SecureToken.base64URL(Array(mac))
     }
 
     func isValid(_ presented: String, for binding: String) -> Bool {
