@@ -7,7 +7,7 @@ import re
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 OWNER_PASSWORD = "owner secret phrase 1"
@@ -27,12 +27,24 @@ def fill(browser, form_action, fields):
             element.send_keys(value)
 
 
+def click_and_wait(browser, selector):
+    """Clicks and waits until a new document has fully loaded, so the next step never races the
+    navigation. (A marker on the old window disappears with it; element staleness checks can
+    themselves fail mid-navigation.)"""
+    browser.execute_script("window.__previousPage = true")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+
+    def arrived(driver):
+        try:
+            return driver.execute_script("return window.__previousPage === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    WebDriverWait(browser, 15).until(arrived)
+
+
 def submit(browser, form_action):
-    """Clicks the form's submit button and waits until the browser has left the page, so the
-    next step never races the navigation."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type='submit'], form[action='{form_action}'] input[type='submit']").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    click_and_wait(browser, f"form[action='{form_action}'] button[type='submit']")
 
 
 def path(browser):
@@ -102,9 +114,7 @@ def test_new_user_journey(server, browser):
     assert browser.get_cookie("ss_session")["value"] != session_before
 
     # Switch to English.
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/locale'] button[value='en']").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    click_and_wait(browser, "form[action='/locale'] button[value='en']")
     assert path(browser) == "/dashboard"
     assert 'lang="en"' in browser.page_source
     browser.get(server.base + "/users")
