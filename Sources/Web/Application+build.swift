@@ -54,7 +54,7 @@ enum WebAssembly {
         let sink = FanOutAuditSink(sinks: auditSinks ?? [auditTrail])
         return WebServices(
             persistence: persistence,
-            renderer: try await PageRenderer.fromBundle(),
+            renderer: try PageRenderer.fromBundle(),
             users: UserRepository(persistence: persistence),
             companies: CompanyRepository(persistence: persistence),
             sessions: SessionStore(persistence: persistence),

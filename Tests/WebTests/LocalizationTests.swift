@@ -47,9 +47,17 @@ import Testing
     }
 
     @Test func everyPageRendersInBothLanguages() async throws {
-        let renderer = try await PageRenderer.fromBundle()
-        for name in ["landing", "privacy", "contact", "signup", "login", "login-2fa", "error"] {
-            #expect(renderer.library.getTemplate(named: name) != nil, "\(name) template")
+        let renderer = try PageRenderer.fromBundle()
+        for locale in AppLocale.allCases {
+            for name in ["landing", "privacy", "contact", "signup", "login", "login-2fa", "error"] {
+                #expect(renderer.libraries[locale]?.getTemplate(named: name) != nil, "\(name) template")
+            }
         }
+    }
+
+    @Test func inlinedStringsAreEscapedAndCannotOpenATag() {
+        let localizer = Localizer(tables: [.ru: ["x": "<b>«Ромашка»</b> & {{my_company_description}}"], .en: [:]])
+        let inlined = LocalizedTemplates.inline("<p>{{t.x}}</p><p>{{ t.missing }}</p>{{name}}", locale: .ru, localizer: localizer)
+        #expect(inlined == "<p>&lt;b&gt;«Ромашка»&lt;/b&gt; &amp; &#123;&#123;my_company_description&#125;&#125;</p><p>missing</p>{{name}}")
     }
 }

@@ -5,24 +5,26 @@ import Mustache
 
 /// Renders templates from `Resources/Templates` into HTML responses in the visitor's language.
 public struct PageRenderer: Sendable {
-    let library: MustacheLibrary
+    /// Per language, UI strings already in place; see ``LocalizedTemplates``.
+    let libraries: [AppLocale: MustacheLibrary]
     let localizer: Localizer
 
-    public init(library: MustacheLibrary, localizer: Localizer) {
-        self.library = library
+    init(libraries: [AppLocale: MustacheLibrary], localizer: Localizer) {
+        self.libraries = libraries
         self.localizer = localizer
     }
 
     /// Loads templates and strings from the module's resource bundle.
-    public static func fromBundle() async throws -> PageRenderer {
+    public static func fromBundle() throws -> PageRenderer {
         let resources = WebResources.directory
-        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
         let localizer = try Localizer.load(from: resources.appendingPathComponent("Locales"))
-        return PageRenderer(library: library, localizer: localizer)
+        let libraries = try LocalizedTemplates.libraries(templates: resources.appendingPathComponent("Templates"), localizer: localizer)
+        return PageRenderer(libraries: libraries, localizer: localizer)
     }
 
     func page(_ template: String, titleKey: String, content: Any = EmptyContent(), request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
         let common = commonView(titleKey: titleKey, request: request, context: context)
+        let library = libraries[context.visitor.locale] ?? libraries[.fallback]!
         let html = library.render(PageView.make(common: common, content: content), withTemplate: template) ?? "template \(template) missing"
         return Self.html(html, status: status)
     }
