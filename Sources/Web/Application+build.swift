@@ -33,7 +33,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         server = try .tls(.http1(), tlsConfiguration: tls)
     } else {
         server = .http1()

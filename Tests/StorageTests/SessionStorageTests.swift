@@ -15,7 +15,7 @@ import Testing
         try await TestDatabase.with { db in
             let user = try await makeUser(db)
             let sessions = SessionStore(persistence: db)
-            let (cookie, _) = try await sessions.open(userID: nil, locale: .en)
+            let (cookie, _) = try await sessions.open(userID: nil)
             let (rotated, session) = try await sessions.rotate(cookie: cookie, userID: user.id)
             #expect(rotated != cookie)
             #expect(session.userID == user.id)
@@ -29,7 +29,7 @@ import Testing
         try await TestDatabase.with { db in
             let clock = TestClock()
             let sessions = SessionStore(persistence: db, clock: clock, lifetime: 60)
-            let (cookie, _) = try await sessions.open(userID: nil, locale: nil)
+            let (cookie, _) = try await sessions.open(userID: nil)
             clock.advance(by: 61)
             #expect(try await sessions.find(cookie: cookie) == nil)
         }

@@ -34,7 +34,7 @@ import Workers
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         let log = dataDir.appendingPathComponent("\(name).stderr")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         return process

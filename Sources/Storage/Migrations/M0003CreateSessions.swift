@@ -7,7 +7,6 @@ struct M0003CreateSessions: AsyncMigration {
             .field("user_id", .uuid, .references("users", "id", onDelete: .cascade))
             .field("pending_user_id", .uuid, .references("users", "id", onDelete: .cascade))
             .field("pending_remember", .bool, .required)
-            .field("locale", .string)
             .field("flash", .string)
             .field("expires_at", .datetime, .required)
             .field("created_at", .datetime, .required)

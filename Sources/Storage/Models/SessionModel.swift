@@ -12,7 +12,6 @@ final class SessionModel: Model, @unchecked Sendable {
     /// in but grants nothing yet.
     @OptionalField(key: "pending_user_id") var pendingUserID: UUID?
     @Field(key: "pending_remember") var pendingRemember: Bool
-    @OptionalField(key: "locale") var locale: String?
     @OptionalField(key: "flash") var flash: String?
     @Field(key: "expires_at") var expiresAt: Date
     @Field(key: "created_at") var createdAt: Date

@@ -66,12 +66,6 @@ public struct AuditRepository: AuditSink {
         return AuditPage(events: Array(events), page: page, hasNext: rows.count > pageSize)
     }
 
-    public func count(_ scope: TenantScope, since: Date) async throws -> Int {
-        let query = AuditEventModel.query(on: persistence.database).filter(\.$createdAt >= since)
-        if let company = scope.companyID { query.filter(\.$companyID == company) }
-        return try await query.count()
-    }
-
     static func encode(_ details: [String: String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

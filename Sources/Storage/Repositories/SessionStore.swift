@@ -16,14 +16,13 @@ public struct SessionStore: Sendable {
     }
 
     /// Opens a session and returns the cookie value (shown once, never stored).
-    public func open(userID: UUID?, locale: AppLocale?, pendingUserID: UUID? = nil, pendingRemember: Bool = false) async throws -> (cookie: String, session: WebSession) {
+    public func open(userID: UUID?, pendingUserID: UUID? = nil, pendingRemember: Bool = false) async throws -> (cookie: String, session: WebSession) {
         let cookie = SecureToken.random()
         let model = SessionModel()
         model.id = SecureToken.hash(cookie)
         model.userID = userID
         model.pendingUserID = pendingUserID
         model.pendingRemember = pendingRemember
-        model.locale = locale?.rawValue
         model.createdAt = clock.now()
         model.expiresAt = clock.now().addingTimeInterval(lifetime)
         try await model.create(on: persistence.database)
@@ -41,9 +40,8 @@ public struct SessionStore: Sendable {
 
     /// Login rotates the id: a session id planted before sign-in (fixation) is worthless after.
     public func rotate(cookie: String, userID: UUID?, pendingUserID: UUID? = nil, pendingRemember: Bool = false) async throws -> (cookie: String, session: WebSession) {
-        let old = try await find(cookie: cookie)
         try await close(cookie: cookie)
-        return try await open(userID: userID, locale: old?.locale, pendingUserID: pendingUserID, pendingRemember: pendingRemember)
+        return try await open(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember)
     }
 
     public func close(cookie: String) async throws {
@@ -61,10 +59,6 @@ public struct SessionStore: Sendable {
         try await SessionModel.query(on: persistence.database).filter(\.$id == SecureToken.hash(cookie)).set(\.$flash, to: flash).update()
     }
 
-    public func setLocale(cookie: String, _ locale: AppLocale) async throws {
-        try await SessionModel.query(on: persistence.database).filter(\.$id == SecureToken.hash(cookie)).set(\.$locale, to: locale.rawValue).update()
-    }
-
     public func purgeExpired() async throws {
         try await SessionModel.query(on: persistence.database).filter(\.$expiresAt < clock.now()).delete()
     }
@@ -75,13 +69,11 @@ public struct WebSession: Sendable, Equatable {
     public let userID: UUID?
     public let pendingUserID: UUID?
     public let pendingRemember: Bool
-    public let locale: AppLocale?
     public let flash: String?
 }
 
 extension SessionModel {
     func toWebSession() -> WebSession {
-        WebSession(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember,
-                   locale: locale.flatMap(AppLocale.init(rawValue:)), flash: flash)
+        WebSession(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember, flash: flash)
     }
 }

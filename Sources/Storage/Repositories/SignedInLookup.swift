@@ -38,7 +38,6 @@ public struct SignedInLookup: Sendable {
             userID: try row.decode(column: "s_user_id", as: UUID?.self),
             pendingUserID: try row.decode(column: "pending_user_id", as: UUID?.self),
             pendingRemember: try row.decode(column: "pending_remember", as: Bool.self),
-            locale: nil,
             flash: try row.decode(column: "flash", as: String?.self))
         var user: User?
         if let userID = try row.decode(column: "u_id", as: UUID?.self),

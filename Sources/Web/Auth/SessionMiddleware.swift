@@ -46,7 +46,7 @@ struct SessionMiddleware: RouterMiddleware {
             switch try await rememberTokens.redeem(remembered) {
             case .valid(let userID, let rotated):
                 if let identity = try await identity(for: userID) {
-                    let opened = try await sessions.open(userID: userID, locale: nil)
+                    let opened = try await sessions.open(userID: userID)
                     context.visitor.sessionCookie = opened.cookie
                     context.visitor.session = opened.session
                     context.visitor.identity = identity

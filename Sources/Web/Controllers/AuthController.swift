@@ -215,7 +215,7 @@ struct AuthController {
         if let old = context.visitor.sessionCookie {
             return try await services.sessions.rotate(cookie: old, userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember).cookie
         }
-        return try await services.sessions.open(userID: userID, locale: nil, pendingUserID: pendingUserID, pendingRemember: pendingRemember).cookie
+        return try await services.sessions.open(userID: userID, pendingUserID: pendingUserID, pendingRemember: pendingRemember).cookie
     }
 }
 

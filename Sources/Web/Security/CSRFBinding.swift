@@ -20,10 +20,13 @@ final class CSRFBinding: Sendable {
         self.state = Mutex(State(binding: binding))
     }
 
-    /// An empty binding, for contexts built before the session middleware ran.
+    /// A placeholder for contexts the session middleware has not reached (it replaces it).
+    /// Its key is random per process, so a token it produced matches nothing real.
     convenience init() {
-        self.init(tokens: CSRFTokens(key: .init(size: .bits256)), binding: nil)
+        self.init(tokens: Self.unbound, binding: nil)
     }
+
+    private static let unbound = CSRFTokens(key: .init(size: .bits256))
 
     var token: String {
         state.withLock { state in
