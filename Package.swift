@@ -35,6 +35,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MIME",
+            dependencies: ["Domain"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Observability",
             dependencies: [
                 "Domain",
@@ -115,6 +120,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "TestSupport", .product(name: "FluentKit", package: "fluent-kit")], swiftSettings: swiftSettings),

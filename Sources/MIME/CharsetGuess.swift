@@ -1,0 +1,68 @@
+/// Decides how to read bytes whose charset is unknown or not to be trusted (raw 8-bit headers,
+/// parts without a charset parameter). Valid UTF-8 wins; otherwise the Cyrillic single-byte set
+/// under which the text reads most like Russian: lowercase letters dominate running text, while
+/// a wrong guess turns them into capitals or box-drawing characters.
+public enum CharsetGuess {
+    static let cyrillicCandidates: [Charset] = [.windows1251, .koi8R, .cp866, .iso8859_5]
+
+    public static func guess(_ bytes: some Collection<UInt8>) -> Charset {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return .usASCII }
+        if isValidUTF8(bytes) { return .utf8 }
+        var best = Charset.windows1251
+        var bestScore = Int.min
+        for candidate in cyrillicCandidates {
+            let score = russianLikeness(candidate.decode(bytes))
+            if score > bestScore {
+                best = candidate
+                bestScore = score
+            }
+        }
+        // Text that reads as Russian in none of them is most likely Western European.
+        return bestScore > 0 ? best : .windows1252
+    }
+
+    /// Decodes with the guessed charset.
+    public static func decode(_ bytes: some Collection<UInt8>) -> String {
+        guess(bytes).decode(bytes)
+    }
+
+    static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    static func russianLikeness(_ text: String) -> Int {
+        var score = 0
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            let cyrillic = isCyrillicLetter(scalar)
+            switch scalar.value {
+            case 0x0430...0x044F, 0x0451: score += 2      // а-я, ё
+            case 0x0410...0x042F, 0x0401: break           // А-Я, Ё: fine at word starts
+            case 0x2500...0x25FF: score -= 3              // box drawing: a wrong table
+            case 0x80...0x9F, 0xFFFD: score -= 3          // C1 controls, undefined bytes
+            case 0xA0...0xFF: score -= 1                  // Latin-1 letters in "Russian" text
+            default: break
+            }
+            // Latin and Cyrillic letters inside one word ("Cafй") betray a wrong guess.
+            if cyrillic && isASCIILetter(previous) || isASCIILetter(scalar) && isCyrillicLetter(previous) { score -= 4 }
+            previous = scalar
+        }
+        return score
+    }
+
+    private static func isCyrillicLetter(_ scalar: Unicode.Scalar) -> Bool {
+        (0x0410...0x044F).contains(scalar.value) || scalar.value == 0x0401 || scalar.value == 0x0451
+    }
+
+    private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic)
+    }
+}
