@@ -71,6 +71,8 @@ public enum EncodedWords {
         return (output, defects)
     }
 
+    static let maximumPayload = 2_000
+
     struct Word {
         let charsetLabel: String
         let encoding: Character
@@ -79,7 +81,8 @@ public enum EncodedWords {
     }
 
     /// Parses `=?charset?X?payload?=` starting at `start`; `nil` if it is not a complete word.
-    /// Words longer than the RFC's 75 characters are accepted: many mailers exceed it.
+    /// Words longer than the RFC's 75 characters are accepted (many mailers exceed it), up to
+    /// ``maximumPayload``: the bound keeps a header full of unterminated openers linear.
     static func parseWord(_ bytes: [UInt8], from start: Int) -> Word? {
         var index = start + 2
         let charsetStart = index
@@ -94,7 +97,7 @@ public enum EncodedWords {
         guard encoding == "B" || encoding == "Q" else { return nil }
         let payloadStart = index + 3
         var cursor = payloadStart
-        while cursor + 1 < bytes.count {
+        while cursor + 1 < bytes.count, cursor - payloadStart <= maximumPayload {
             if bytes[cursor] == UInt8(ascii: "?"), bytes[cursor + 1] == UInt8(ascii: "=") {
                 return Word(charsetLabel: label, encoding: encoding, payload: bytes[payloadStart..<cursor], end: cursor + 2)
             }

@@ -4,12 +4,18 @@ public enum MIMEDefect: Sendable, Equatable, CustomStringConvertible {
     case unknownCharset(String)
     case rawEightBitHeader
     case malformedEncodedWord
+    case malformedHeaderLine
+    case missingHeaderSeparator
+    case malformedParameter(String)
 
     public var description: String {
         switch self {
         case .unknownCharset(let label): "unknown charset \(label)"
         case .rawEightBitHeader: "raw 8-bit bytes in a header"
         case .malformedEncodedWord: "malformed encoded word"
+        case .malformedHeaderLine: "a header line that is not a field"
+        case .missingHeaderSeparator: "no blank line between header and body"
+        case .malformedParameter(let name): "malformed parameter \(name)"
         }
     }
 }
