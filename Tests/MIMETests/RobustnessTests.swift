@@ -33,6 +33,8 @@ import Testing
             _ = Base64Tolerant.decode(bytes)
             _ = QuotedPrintable.decode(bytes)
             _ = CharsetGuess.guess(bytes)
+            _ = MailAddress.parseList(bytes)
+            _ = MailDate.parse(String(decoding: bytes, as: UTF8.self))
         }
     }
 
