@@ -7,6 +7,9 @@ public enum MIMEDefect: Sendable, Equatable, CustomStringConvertible {
     case malformedHeaderLine
     case missingHeaderSeparator
     case malformedParameter(String)
+    case missingBoundary
+    case missingClosingBoundary
+    case malformedTransferEncoding
 
     public var description: String {
         switch self {
@@ -16,6 +19,9 @@ public enum MIMEDefect: Sendable, Equatable, CustomStringConvertible {
         case .malformedHeaderLine: "a header line that is not a field"
         case .missingHeaderSeparator: "no blank line between header and body"
         case .malformedParameter(let name): "malformed parameter \(name)"
+        case .missingBoundary: "multipart without a boundary"
+        case .missingClosingBoundary: "multipart without its closing boundary"
+        case .malformedTransferEncoding: "garbage in a base64 or quoted-printable body"
         }
     }
 }

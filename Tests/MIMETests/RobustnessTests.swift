@@ -34,6 +34,8 @@ import Testing
             _ = QuotedPrintable.decode(bytes)
             _ = CharsetGuess.guess(bytes)
             _ = MailAddress.parseList(bytes)
+            _ = Snippet.of(MIMEPart(parsing: bytes[...]))
+            _ = HTMLText.text(from: String(decoding: bytes, as: UTF8.self))
             _ = MailDate.parse(String(decoding: bytes, as: UTF8.self))
         }
     }
