@@ -102,6 +102,7 @@ let package = Package(
                 "Workers",
                 "Storage",
                 "Observability",
+                "MIME",
                 "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: a real `smartysales serve` and headless Chromium.
+"""Fixtures for the end-to-end tests: a real `smartysales serve` and headless Chromium.
 
 The server binary comes from SMARTYSALES_BIN (scripts/test sets it to the debug build it just
 made); the database from SMARTYSALES_TEST_DATABASE like the Swift suite (SQLite by default).

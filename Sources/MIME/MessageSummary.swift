@@ -1,0 +1,62 @@
+import Foundation
+
+/// What the product keeps of an inbound message (metadata and snippet, never the body), read
+/// from raw bytes. Also the output of `smartysales mime inspect`.
+public struct MessageSummary: Sendable {
+    public struct Attachment: Sendable, Equatable {
+        public let filename: String?
+        public let contentType: String
+        public let size: Int
+    }
+
+    public let subject: String?
+    public let from: [MailAddress]
+    public let to: [MailAddress]
+    public let cc: [MailAddress]
+    public let date: Date?
+    public let messageID: String?
+    public let inReplyTo: [String]
+    public let references: [String]
+    public let snippet: String
+    public let attachments: [Attachment]
+    public let defects: [MIMEDefect]
+
+    public init(parsing bytes: [UInt8]) {
+        let root = MIMEPart(parsing: bytes[...])
+        let headers = root.headers
+        subject = headers.text("Subject")
+        from = headers.raw("From").map(MailAddress.parseList) ?? []
+        to = headers.all("To").flatMap { MailAddress.parseList($0.raw) }
+        cc = headers.all("Cc").flatMap { MailAddress.parseList($0.raw) }
+        date = headers.text("Date").flatMap(MailDate.parse)
+        messageID = headers.raw("Message-ID").flatMap { MessageIDs.parse($0).first }
+        inReplyTo = headers.raw("In-Reply-To").map(MessageIDs.parse) ?? []
+        references = headers.raw("References").map(MessageIDs.parse) ?? []
+        snippet = Snippet.of(root)
+        attachments = root.allParts.filter(\.isAttachment).map {
+            Attachment(filename: $0.filename, contentType: $0.contentType.value, size: $0.body.count)
+        }
+        defects = root.allParts.flatMap(\.defects)
+    }
+
+    /// A JSON-ready dictionary with the field names `mime inspect` documents.
+    public var jsonObject: [String: Any] {
+        func addresses(_ list: [MailAddress]) -> [[String: Any]] {
+            list.map { ["name": $0.name ?? NSNull(), "address": $0.address] }
+        }
+        let formatter = ISO8601DateFormatter()
+        return [
+            "subject": subject ?? NSNull(),
+            "from": addresses(from),
+            "to": addresses(to),
+            "cc": addresses(cc),
+            "date": date.map { formatter.string(from: $0) } ?? NSNull(),
+            "message_id": messageID ?? NSNull(),
+            "in_reply_to": inReplyTo,
+            "references": references,
+            "snippet": snippet,
+            "attachments": attachments.map { ["filename": $0.filename ?? NSNull(), "content_type": $0.contentType, "size": $0.size] as [String: Any] },
+            "defects": defects.map(\.description),
+        ]
+    }
+}
