@@ -29,15 +29,6 @@ public struct SessionStore: Sendable {
         return (cookie, model.toWebSession())
     }
 
-    public func find(cookie: String) async throws -> WebSession? {
-        guard let model = try await SessionModel.find(SecureToken.hash(cookie), on: persistence.database) else { return nil }
-        guard model.expiresAt > clock.now() else {
-            try await model.delete(on: persistence.database)
-            return nil
-        }
-        return model.toWebSession()
-    }
-
     /// Login rotates the id: a session id planted before sign-in (fixation) is worthless after.
     public func rotate(cookie: String, userID: UUID?, pendingUserID: UUID? = nil, pendingRemember: Bool = false) async throws -> (cookie: String, session: WebSession) {
         try await close(cookie: cookie)

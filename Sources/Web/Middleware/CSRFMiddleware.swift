@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Storage
 
 /// Every request that can change something must carry the visitor's CSRF token, in the form
 /// field `csrf_token` or the `X-CSRF-Token` header (for fetch). No exceptions by route: a new
@@ -16,17 +17,9 @@ struct CSRFMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let presented = context.form.has(Self.formField) ? context.form[Self.formField] : (request.headers[Self.header] ?? "")
-        guard !presented.isEmpty, SecureCompare.equal(presented, context.visitor.csrf.token) else {
+        guard !presented.isEmpty, SecureToken.equal(presented, context.visitor.csrf.token) else {
             throw HTTPError(.forbidden, message: "csrf")
         }
         return try await next(request, context)
-    }
-}
-
-enum SecureCompare {
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -16,11 +16,4 @@ public struct CSRFTokens: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(binding.utf8), using: key)
         return SecureToken.base64URL(Array(mac))
     }
-
-    func isValid(_ presented: String, for binding: String) -> Bool {
-        let expected = token(for: binding)
-        let a = Array(presented.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
