@@ -94,24 +94,40 @@ public struct FileAuditSink: AuditSink {
         file.write(line: Self.line(for: event))
     }
 
-    /// The masked event as one line of JSON.
+    /// The masked event as one line of JSON, keys sorted, absent optionals left out.
+    ///
+    /// Written by hand rather than with `JSONEncoder`, which cost a tenth of a page view's CPU;
+    /// a test checks the two agree. JSON has no NaN or infinity, so a broken duration is left
+    /// out rather than costing the whole event.
     public static func line(for event: AuditEvent) -> String {
         let masked = event.masked()
-        let encoder = makeEncoder()
-        if let data = try? encoder.encode(masked) {
-            return String(decoding: data, as: UTF8.self)
+        var out = "{"
+        var first = true
+        func key(_ name: String) {
+            if !first { out += "," }
+            first = false
+            out += "\"" + name + "\":"
         }
-        // JSON has no NaN or infinity: a broken duration must not cost the whole event.
-        var withoutDuration = masked
-        withoutDuration.durationMs = nil
-        if let data = try? encoder.encode(withoutDuration) {
-            return String(decoding: data, as: UTF8.self)
+        if let actor = masked.actor { key("actor"); JSONText.appendString(actor, to: &out) }
+        if let company = masked.companyID { key("companyID"); JSONText.appendString(company.uuidString, to: &out) }
+        key("details")
+        out += "{"
+        for (index, name) in masked.details.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            JSONText.appendString(name, to: &out)
+            out += ":"
+            JSONText.appendString(masked.details[name]!, to: &out)
         }
-        var fallback = "{\"kind\":"
-        JSONText.appendString(masked.kind, to: &fallback)
-        fallback += ",\"time\":"
-        JSONText.appendString(UTCTimestamp.string(masked.time), to: &fallback)
-        return fallback + "}"
+        out += "}"
+        if let duration = masked.durationMs, duration.isFinite { key("durationMs"); out += "\(duration)" }
+        if let ip = masked.ip { key("ip"); JSONText.appendString(ip, to: &out) }
+        key("kind"); JSONText.appendString(masked.kind, to: &out)
+        if let method = masked.method { key("method"); JSONText.appendString(method, to: &out) }
+        if let path = masked.path { key("path"); JSONText.appendString(path, to: &out) }
+        if let status = masked.status { key("status"); out += String(status) }
+        key("time"); JSONText.appendString(UTCTimestamp.string(masked.time), to: &out)
+        if let user = masked.userID { key("userID"); JSONText.appendString(user.uuidString, to: &out) }
+        return out + "}"
     }
 
     /// Reads a line written by this sink.
@@ -126,17 +142,6 @@ public struct FileAuditSink: AuditSink {
             return date
         }
         return try decoder.decode(AuditEvent.self, from: Data(line.utf8))
-    }
-
-    private static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        // Sorted keys: stable lines. Unescaped slashes: paths stay greppable.
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, target in
-            var container = target.singleValueContainer()
-            try container.encode(UTCTimestamp.string(date))
-        }
-        return encoder
     }
 }
 

@@ -69,6 +69,27 @@ actor RecordingSink: AuditSink {
         #expect(decoded.details["csrf_token"] == "***")
     }
 
+    /// The hand-written line must be the very JSON `JSONEncoder` writes for the event's
+    /// `Codable` form (sorted keys, unescaped slashes), compared as parsed objects.
+    @Test(arguments: [
+        AuditLogTests.sampleEvent(details: ["form.name": "ООО \"Ромашка\"\n<b>", "query": "a=1&b=/x"]),
+        AuditEvent(time: AuditLogTests.instant, kind: "auth.login"),
+        AuditEvent(time: AuditLogTests.instant, kind: "x", status: 0, durationMs: 0.25, details: ["tab": "a\tb\u{1}"]),
+    ])
+    func handWrittenLineMatchesCodable(event: AuditEvent) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, target in
+            var container = target.singleValueContainer()
+            try container.encode(UTCTimestamp.string(date))
+        }
+        let expected = try JSONSerialization.jsonObject(with: encoder.encode(event.masked())) as? NSDictionary
+        let line = FileAuditSink.line(for: event)
+        let actual = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? NSDictionary
+        #expect(actual == expected, "\(line)")
+        #expect(try FileAuditSink.decode(line: line) == event.masked())
+    }
+
     @Test func maskedIsIdempotent() {
         let event = Self.sampleEvent(details: ["password": "x", "note": "token=abc", "page": "2"])
         let once = event.masked()

@@ -2,6 +2,7 @@ import Domain
 import FluentKit
 import Foundation
 import Observability
+import SQLKit
 
 /// The audit trail in the database, for browsing and filtering in the UI. The same events also
 /// go to the daily JSON-lines file through ``FanOutAuditSink``.
@@ -18,30 +19,27 @@ public struct AuditRepository: AuditSink {
 
     /// Many events in one statement. The audit trail must never take a request down with it: a
     /// failed insert is logged and the request goes on.
+    ///
+    /// Written with SQLKit rather than `[AuditEventModel].create`: Fluent reflects over a model's
+    /// property wrappers for every row it inserts, and on the page benchmark that reflection cost
+    /// more CPU than rendering the page. The binds go through the same driver encoders, so the
+    /// rows are identical to what Fluent writes and reads back.
     func insert(_ events: [AuditEvent]) async {
         guard !events.isEmpty else { return }
         do {
-            try await events.map(Self.model).create(on: persistence.database)
+            var insert = persistence.sql.insert(into: AuditEventModel.schema)
+                .columns("id", "company_id", "user_id", "actor", "kind", "method", "path", "status", "duration_ms", "ip", "details", "created_at")
+            for event in events {
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(event.companyID), SQLBind(event.userID), SQLBind(event.actor),
+                    SQLBind(event.kind), SQLBind(event.method), SQLBind(event.path), SQLBind(event.status),
+                    SQLBind(event.durationMs), SQLBind(event.ip), SQLBind(Self.encode(event.details)), SQLBind(event.time),
+                ] as [any SQLExpression])
+            }
+            try await insert.run()
         } catch {
             persistence.logger.error("audit events not stored", metadata: ["count": .stringConvertible(events.count), "error": .string(String(describing: error))])
         }
-    }
-
-    private static func model(_ event: AuditEvent) -> AuditEventModel {
-        let model = AuditEventModel()
-        model.id = UUID()
-        model.companyID = event.companyID
-        model.userID = event.userID
-        model.actor = event.actor
-        model.kind = event.kind
-        model.method = event.method
-        model.path = event.path
-        model.status = event.status
-        model.durationMs = event.durationMs
-        model.ip = event.ip
-        model.details = Self.encode(event.details)
-        model.createdAt = event.time
-        return model
     }
 
     /// A page of events, newest first. Tenant scopes see their own company; the platform sees all.

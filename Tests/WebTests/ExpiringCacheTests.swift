@@ -1,0 +1,41 @@
+import Synchronization
+import Testing
+@testable import Web
+
+@Suite struct ExpiringCacheTests {
+    /// A clock the test moves by hand.
+    final class ManualInstant: Sendable {
+        let current = Mutex(ContinuousClock.now)
+        func advance(_ duration: Duration) { current.withLock { $0 += duration } }
+        var now: ContinuousClock.Instant { current.withLock { $0 } }
+    }
+
+    @Test func freshValuesAreReusedAndStaleOnesReloaded() async {
+        let clock = ManualInstant()
+        let cache = ExpiringCache<String, Int>(lifetime: .seconds(2), now: { clock.now })
+        let loads = Mutex(0)
+        func load() -> Int { loads.withLock { $0 += 1; return $0 } }
+
+        #expect(await cache.value(for: "a") { load() } == 1)
+        clock.advance(.seconds(1))
+        #expect(await cache.value(for: "a") { load() } == 1, "still fresh")
+        #expect(await cache.value(for: "b") { load() } == 2, "keys are separate")
+        clock.advance(.milliseconds(1500))
+        #expect(await cache.value(for: "a") { load() } == 3, "expired, loaded again")
+    }
+
+    @Test func capacityBoundsTheEntries() async {
+        let clock = ManualInstant()
+        let cache = ExpiringCache<Int, Int>(lifetime: .seconds(60), capacity: 3, now: { clock.now })
+        for key in 0..<10 { _ = await cache.value(for: key) { key } }
+        #expect(cache.count <= 3)
+        #expect(await cache.value(for: 9) { -1 } == 9, "the newest entry survives")
+    }
+
+    @Test func aFailedLoadIsNotCached() async throws {
+        struct Failure: Error {}
+        let cache = ExpiringCache<String, Int>(lifetime: .seconds(60))
+        await #expect(throws: Failure.self) { try await cache.value(for: "a") { throw Failure() } }
+        #expect(try await cache.value(for: "a") { 7 } == 7)
+    }
+}
