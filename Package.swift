@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "smartysales", targets: ["smartysales"]),
+        .executable(name: "mime-bench", targets: ["MIMEBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -111,6 +112,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The parser's side of `scripts/bench mime`: depends on MIME alone, so a release build of
+        // it takes seconds.
+        .executableTarget(name: "MIMEBench", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
             dependencies: [

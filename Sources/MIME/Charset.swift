@@ -42,26 +42,46 @@ public enum Charset: String, Sendable, CaseIterable {
     ]
 
     /// Decodes bytes; never fails: malformed sequences become U+FFFD.
+    ///
+    /// Single-byte sets are written straight into UTF-8 bytes: appending scalar by scalar to a
+    /// `String` cost more than the rest of a parse.
     public func decode(_ bytes: some Collection<UInt8>) -> String {
-        switch self {
-        case .utf8:
+        if self == .utf8 || bytes.allSatisfy({ $0 < 0x80 }) {
             return String(decoding: bytes, as: UTF8.self)
-        case .usASCII, .iso8859_1:
-            // Declared ASCII with 8-bit bytes in it is Latin-1 in practice.
-            var scalars = String.UnicodeScalarView()
-            for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
-            return String(scalars)
-        default:
-            let table = upperHalf
-            var scalars = String.UnicodeScalarView()
-            for byte in bytes {
-                scalars.append(byte < 0x80 ? Unicode.Scalar(byte) : Unicode.Scalar(table[Int(byte) - 0x80]) ?? "\u{FFFD}")
-            }
-            return String(scalars)
         }
+        // Declared ASCII with 8-bit bytes in it is Latin-1 in practice.
+        let table = self == .usASCII ? SingleByteCharsetTables.iso8859_1 : upperHalf
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            if byte < 0x80 {
+                output.append(byte)
+                continue
+            }
+            let value = table[Int(byte) - 0x80]
+            let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+            switch scalar.value {
+            case 0..<0x80:
+                output.append(UInt8(scalar.value))
+            case 0x80..<0x800:
+                output.append(UInt8(0xC0 | scalar.value >> 6))
+                output.append(UInt8(0x80 | scalar.value & 0x3F))
+            default:
+                output.append(UInt8(0xE0 | scalar.value >> 12))
+                output.append(UInt8(0x80 | scalar.value >> 6 & 0x3F))
+                output.append(UInt8(0x80 | scalar.value & 0x3F))
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private var upperHalf: [UInt32] {
+    /// The Unicode scalar value of one byte in this single-byte set (UTF-8 bytes ≥ 0x80 map to
+    /// U+FFFD here; callers use this for the single-byte sets only).
+    func scalarValue(of byte: UInt8) -> UInt32 {
+        byte < 0x80 ? UInt32(byte) : upperHalf[Int(byte) - 0x80]
+    }
+
+    var upperHalf: [UInt32] {
         switch self {
         case .koi8R: SingleByteCharsetTables.koi8R
         case .koi8U: SingleByteCharsetTables.koi8U

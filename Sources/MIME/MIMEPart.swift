@@ -68,10 +68,25 @@ public struct MIMEPart: Sendable {
     }
 
     /// The body as text in its declared charset, or guessed when none is declared or known.
-    public var text: String {
-        if let label = contentType.parameters["charset"], let charset = Charset(label: label) {
-            return charset.decode(body)
+    public var text: String { text(prefixBytes: nil) }
+
+    /// The text of the first `prefixBytes` bytes of the body (all of it when `nil`), cut back to
+    /// the last line break or ASCII byte so no multi-byte character is split in any charset.
+    public func text(prefixBytes: Int?) -> String {
+        var bytes = body[...]
+        if let limit = prefixBytes, limit < body.count {
+            var end = limit
+            let floor = max(0, limit - 1024)
+            if let newline = body[floor..<limit].lastIndex(of: 0x0A) {
+                end = newline + 1
+            } else {
+                while end > 0, body[end - 1] >= 0x80 { end -= 1 }
+            }
+            bytes = body[..<end]
         }
-        return CharsetGuess.decode(body)
+        if let label = contentType.parameters["charset"], let charset = Charset(label: label) {
+            return charset.decode(bytes)
+        }
+        return CharsetGuess.decode(bytes)
     }
 }

@@ -65,3 +65,10 @@ ensure_browser_tools() {
   fi
   python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore selenium
 }
+
+# The third-party corpora and reference lists, beside the clone (../shared/data) unless
+# SMARTYSALES_SHARED_DATA says otherwise. Conformance and benchmark commands read them there.
+shared_data_dir() {
+  local dir=${SMARTYSALES_SHARED_DATA:-$(pwd)/../shared/data}
+  (cd "$dir" 2>/dev/null && pwd) || echo "$dir"
+}
