@@ -62,6 +62,20 @@ public struct MIMEPart: Sendable {
         return !contentType.value.hasPrefix("text/") && !contentType.value.hasPrefix("multipart/") && contentType.value != "message/rfc822"
     }
 
+    /// Meant to be shown in the body: declared inline, or an image with a Content-ID (what a
+    /// `cid:` link in HTML points at) that is not declared an attachment.
+    public var isInline: Bool {
+        let disposition = headers.raw("Content-Disposition").map(HeaderValueWithParameters.init(parsing:))?.value
+        if disposition == "inline" { return true }
+        return disposition == nil && headers.raw("Content-ID") != nil
+    }
+
+    /// Outlook's Transport Neutral Encapsulation Format wrapper.
+    public var isTNEF: Bool {
+        contentType.value == "application/ms-tnef" || contentType.value == "application/vnd.ms-tnef"
+            || filename?.lowercased() == "winmail.dat"
+    }
+
     public var filename: String? {
         let disposition = headers.raw("Content-Disposition").map(HeaderValueWithParameters.init(parsing:))
         return disposition?.parameters["filename"] ?? contentType.parameters["name"]

@@ -6,7 +6,14 @@ public struct MessageSummary: Sendable {
     public struct Attachment: Sendable, Equatable {
         public let filename: String?
         public let contentType: String
+        /// Decoded size in bytes.
         public let size: Int
+        /// Shown in the body (a `Content-Disposition: inline` image, or one a `cid:` link in
+        /// multipart/related points at) rather than offered as a file.
+        public let inline: Bool
+        /// Outlook's TNEF wrapper (`winmail.dat`, application/ms-tnef): the real attachments are
+        /// inside it, and a recipient without Outlook sees only this file.
+        public let isTNEF: Bool
     }
 
     public let subject: String?
@@ -19,6 +26,7 @@ public struct MessageSummary: Sendable {
     public let references: [String]
     public let snippet: String
     public let attachments: [Attachment]
+    public let calendarInvite: CalendarInvite?
     public let defects: [MIMEDefect]
 
     public init(parsing bytes: [UInt8]) {
@@ -34,8 +42,9 @@ public struct MessageSummary: Sendable {
         references = headers.raw("References").map(MessageIDs.parse) ?? []
         snippet = Snippet.of(root)
         attachments = root.allParts.filter(\.isAttachment).map {
-            Attachment(filename: $0.filename, contentType: $0.contentType.value, size: $0.body.count)
+            Attachment(filename: $0.filename, contentType: $0.contentType.value, size: $0.body.count, inline: $0.isInline, isTNEF: $0.isTNEF)
         }
+        calendarInvite = CalendarInvite.find(in: root)
         defects = root.allParts.flatMap(\.defects)
     }
 
@@ -55,7 +64,12 @@ public struct MessageSummary: Sendable {
             "in_reply_to": inReplyTo,
             "references": references,
             "snippet": snippet,
-            "attachments": attachments.map { ["filename": $0.filename ?? NSNull(), "content_type": $0.contentType, "size": $0.size] as [String: Any] },
+            "attachments": attachments.map {
+                ["filename": $0.filename ?? NSNull(), "content_type": $0.contentType, "size": $0.size, "inline": $0.inline, "tnef": $0.isTNEF] as [String: Any]
+            },
+            "calendar": calendarInvite.map {
+                ["method": $0.method ?? NSNull(), "summary": $0.summary ?? NSNull(), "start": $0.start ?? NSNull()] as [String: Any]
+            } ?? NSNull(),
             "defects": defects.map(\.description),
         ]
     }

@@ -41,7 +41,8 @@ def test_summary_agrees_with_python_email():
     assert ours["date"] == "2026-11-29T06:01:02Z"
     assert ours["snippet"] == oracle.get_body(("plain",)).get_content().strip()
     [attachment] = ours["attachments"]
-    assert attachment == {"filename": "Счёт №42.pdf", "content_type": "application/pdf", "size": len(b"%PDF-1.4 test")}
+    assert attachment == {"filename": "Счёт №42.pdf", "content_type": "application/pdf", "size": len(b"%PDF-1.4 test"), "inline": False, "tnef": False}
+    assert ours["calendar"] is None
     assert ours["defects"] == []
 
 
