@@ -15,6 +15,8 @@ public enum Charset: String, Sendable, CaseIterable {
     case iso8859_15 = "iso-8859-15"
     case windows1250 = "windows-1250"
     case iso8859_2 = "iso-8859-2"
+    /// RFC 2152; old Outlook Express and some webmail wrote headers in it.
+    case utf7 = "utf-7"
 
     /// Looks a label up the way mail clients write it: any case, with or without dashes and
     /// underscores, with the common aliases. `nil` for a charset we do not know.
@@ -39,6 +41,7 @@ public enum Charset: String, Sendable, CaseIterable {
         "iso885915": .iso8859_15, "latin9": .iso8859_15,
         "windows1250": .windows1250, "cp1250": .windows1250,
         "iso88592": .iso8859_2, "latin2": .iso8859_2,
+        "utf7": .utf7, "unicode11utf7": .utf7,
     ]
 
     /// Decodes bytes; never fails: malformed sequences become U+FFFD.
@@ -46,6 +49,7 @@ public enum Charset: String, Sendable, CaseIterable {
     /// Single-byte sets are written straight into UTF-8 bytes: appending scalar by scalar to a
     /// `String` cost more than the rest of a parse.
     public func decode(_ bytes: some Collection<UInt8>) -> String {
+        if self == .utf7 { return UTF7.decode(bytes) }
         if self == .utf8 || bytes.allSatisfy({ $0 < 0x80 }) {
             return String(decoding: bytes, as: UTF8.self)
         }
@@ -92,7 +96,7 @@ public enum Charset: String, Sendable, CaseIterable {
         case .iso8859_15: SingleByteCharsetTables.iso8859_15
         case .windows1250: SingleByteCharsetTables.windows1250
         case .iso8859_2: SingleByteCharsetTables.iso8859_2
-        case .utf8, .usASCII, .iso8859_1: SingleByteCharsetTables.iso8859_1
+        case .utf8, .usASCII, .iso8859_1, .utf7: SingleByteCharsetTables.iso8859_1
         }
     }
 }

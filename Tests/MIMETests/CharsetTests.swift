@@ -42,4 +42,15 @@ import Testing
     @Test func malformedUTF8BecomesReplacementCharacters() {
         #expect(Charset.utf8.decode([0x41, 0xD0, 0x42]) == "A\u{FFFD}B")
     }
+
+    /// The examples of RFC 2152, and an encoded word in UTF-7 as old Outlook Express wrote them.
+    @Test func utf7() throws {
+        let utf7 = try #require(Charset(label: "UTF-7"))
+        #expect(utf7.decode(Array("Hi Mom -+Jjo--!".utf8)) == "Hi Mom -\u{263A}-!")
+        #expect(utf7.decode(Array("+ZeVnLIqe-".utf8)) == "日本語")
+        #expect(utf7.decode(Array("A+ImIDkQ.".utf8)) == "A\u{2262}\u{0391}.")
+        #expect(utf7.decode(Array("1 +- 1".utf8)) == "1 + 1")
+        #expect(utf7.decode(Array("+BB8EQAQ4BDIENQRC-".utf8)) == "Привет")
+        #expect(EncodedWords.decode(Array("=?utf-7?Q?+BB8EQAQ4BDIENQRC-?=".utf8)).text == "Привет")
+    }
 }
