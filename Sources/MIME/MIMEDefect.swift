@@ -9,6 +9,7 @@ public enum MIMEDefect: Sendable, Equatable, CustomStringConvertible {
     case malformedParameter(String)
     case missingBoundary
     case missingClosingBoundary
+    case boundaryNotFound
     case malformedTransferEncoding
 
     public var description: String {
@@ -21,6 +22,7 @@ public enum MIMEDefect: Sendable, Equatable, CustomStringConvertible {
         case .malformedParameter(let name): "malformed parameter \(name)"
         case .missingBoundary: "multipart without a boundary"
         case .missingClosingBoundary: "multipart without its closing boundary"
+        case .boundaryNotFound: "multipart whose boundary never occurs"
         case .malformedTransferEncoding: "garbage in a base64 or quoted-printable body"
         }
     }

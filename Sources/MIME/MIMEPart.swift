@@ -32,6 +32,16 @@ public struct MIMEPart: Sendable {
                 return
             }
             let split = MultipartSplitter.split(content, boundary: Array(boundary.utf8))
+            if split.parts.isEmpty {
+                // The boundary never occurs: the part keeps its content as its body (as text), so
+                // its words still reach the snippet and the bounce reader, and the tree stays
+                // what the message declared.
+                defects.append(.boundaryNotFound)
+                children = []
+                body = Array(content)
+                self.defects = defects
+                return
+            }
             if !split.sawClosingBoundary { defects.append(.missingClosingBoundary) }
             let childDefault = type.value == "multipart/digest" ? "message/rfc822" : "text/plain"
             children = split.parts.map { MIMEPart(parsing: $0, depth: depth + 1, defaultType: childDefault) }

@@ -11,7 +11,8 @@ public enum Snippet {
 
     public static func of(_ message: MIMEPart, trimQuotedReplies: Bool = false) -> String {
         let leaves = message.allParts.filter { $0.children.isEmpty && !$0.isAttachment }
-        if let plain = leaves.first(where: { $0.contentType.value == "text/plain" }) {
+        // A multipart whose boundary never occurs keeps its content as a body: plain text too.
+        if let plain = leaves.first(where: { $0.contentType.value == "text/plain" || ($0.contentType.value.hasPrefix("multipart/") && !$0.body.isEmpty) }) {
             return widening(plain, firstWindow: 4096) { text in
                 Whitespace.collapse(trimQuotedReplies ? QuotedReply.trim(text) : text, limit: length)
             }

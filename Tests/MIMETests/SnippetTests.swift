@@ -72,6 +72,14 @@ import Testing
         #expect(Snippet.of(part, trimQuotedReplies: true) == "Согласны.")
     }
 
+    @Test func aBoundaryThatNeverOccursLeavesTheTextReadable() {
+        let raw = "Content-Type: multipart/report; boundary=\"declared\"\r\n\r\n--other\r\nThe mail system: user unknown\r\n--other--\r\n"
+        let part = MIMEPart(parsing: Array(raw.utf8)[...])
+        #expect(part.defects.contains(.boundaryNotFound))
+        #expect(part.children.isEmpty)
+        #expect(Snippet.of(part) == "--other\nThe mail system: user unknown\n--other--")
+    }
+
     static func encode(_ text: String, table: [UInt32]) -> [UInt8] {
         text.unicodeScalars.map { scalar in
             scalar.isASCII ? UInt8(scalar.value) : UInt8(0x80 + table.firstIndex(of: scalar.value)!)
