@@ -27,6 +27,11 @@ public struct MessageSummary: Sendable {
     public let snippet: String
     public let attachments: [Attachment]
     public let calendarInvite: CalendarInvite?
+    public let listUnsubscribe: ListUnsubscribe?
+    /// A non-delivery report, with the recipients that failed.
+    public let bounce: Bounce?
+    /// An out-of-office or other automatic reply, with the return date when the text gives one.
+    public let autoReply: AutoReply?
     public let defects: [MIMEDefect]
 
     public init(parsing bytes: [UInt8]) {
@@ -45,6 +50,12 @@ public struct MessageSummary: Sendable {
             Attachment(filename: $0.filename, contentType: $0.contentType.value, size: $0.body.count, inline: $0.isInline, isTNEF: $0.isTNEF)
         }
         calendarInvite = CalendarInvite.find(in: root)
+        listUnsubscribe = ListUnsubscribe(headers: headers)
+        let bounce = Bounce.detect(in: root)
+        self.bounce = bounce
+        // A bounce is not an auto-reply. The snippet is text enough: an absence notice says when
+        // its writer is back in its first lines.
+        autoReply = bounce == nil ? AutoReply.detect(headers: headers, subject: subject, text: snippet, received: date) : nil
         defects = root.allParts.flatMap(\.defects)
     }
 
@@ -70,7 +81,16 @@ public struct MessageSummary: Sendable {
             "calendar": calendarInvite.map {
                 ["method": $0.method ?? NSNull(), "summary": $0.summary ?? NSNull(), "start": $0.start ?? NSNull()] as [String: Any]
             } ?? NSNull(),
+            "list_unsubscribe": listUnsubscribe.map { ["uris": $0.uris, "one_click": $0.oneClick] as [String: Any] } ?? NSNull(),
+            "bounce": bounce?.recipients.first.map(Self.json) ?? NSNull(),
+            "bounce_recipients": bounce?.recipients.map(Self.json) ?? [],
+            "auto_reply": autoReply.map { ["return_date": $0.returnDate?.description ?? NSNull()] as [String: Any] } ?? NSNull(),
             "defects": defects.map(\.description),
         ]
+    }
+
+    private static func json(_ recipient: Bounce.Recipient) -> [String: Any] {
+        ["recipient": recipient.address, "status": recipient.status, "reply_code": recipient.replyCode,
+         "hard": recipient.hard, "reason": recipient.reason, "diagnostic": recipient.diagnostic ?? NSNull()]
     }
 }

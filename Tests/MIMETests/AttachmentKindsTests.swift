@@ -59,3 +59,24 @@ import Testing
         #expect(summary.calendarInvite == nil)
     }
 }
+
+@Suite struct ListUnsubscribeTests {
+    func summary(_ header: String) -> MessageSummary {
+        MessageSummary(parsing: Array("Subject: news\r\n\(header)\r\n\r\nbody".utf8))
+    }
+
+    @Test func readsURIsAndOneClick() throws {
+        let list = try #require(summary("List-Unsubscribe: <mailto:leave@list.ru?subject=unsubscribe>,\r\n <https://list.ru/u/\r\n abc>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click").listUnsubscribe)
+        #expect(list.uris == ["mailto:leave@list.ru?subject=unsubscribe", "https://list.ru/u/abc"])
+        #expect(list.mailto == "mailto:leave@list.ru?subject=unsubscribe")
+        #expect(list.https == "https://list.ru/u/abc")
+        #expect(list.oneClick)
+    }
+
+    @Test func oneClickNeedsAnHTTPSAddressAndEmptyFieldsAreNothing() throws {
+        let mailOnly = try #require(summary("List-Unsubscribe: (comment) <mailto:x@y.ru>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click").listUnsubscribe)
+        #expect(mailOnly.uris == ["mailto:x@y.ru"] && !mailOnly.oneClick)
+        #expect(summary("List-Unsubscribe: none").listUnsubscribe == nil)
+        #expect(summary("X-Other: 1").listUnsubscribe == nil)
+    }
+}
