@@ -47,7 +47,8 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
                 case UInt8(ascii: "("): commentDepth = 1; current.append(byte)
                 case UInt8(ascii: "<"): inAngle = true; current.append(byte)
                 case UInt8(ascii: ">"): inAngle = false; current.append(byte)
-                case UInt8(ascii: ","), UInt8(ascii: ";") where !inAngle:
+                // Inside angle brackets a comma belongs to an obsolete source route (RFC 5322 §4.4).
+                case UInt8(ascii: ",") where !inAngle, UInt8(ascii: ";") where !inAngle:
                     items.append(current)
                     current = []
                 case UInt8(ascii: ":") where !inAngle && !current.contains(UInt8(ascii: "@")):
@@ -68,7 +69,10 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         let withoutComments = stripComments(item, into: &comments)
         if let open = withoutComments.lastIndex(of: UInt8(ascii: "<")) {
             let close = withoutComments[open...].firstIndex(of: UInt8(ascii: ">")) ?? withoutComments.endIndex
-            let address = normalise(String(decoding: withoutComments[(open + 1)..<close], as: UTF8.self))
+            var inside = String(decoding: withoutComments[(open + 1)..<close], as: UTF8.self)
+            // An obsolete source route ("@relay1,@relay2:user@host") names hops, not the mailbox.
+            if inside.hasPrefix("@"), let colon = inside.lastIndex(of: ":") { inside = String(inside[inside.index(after: colon)...]) }
+            let address = normalise(inside)
             guard let address else { return nil }
             var name = displayName(Array(withoutComments[..<open]))
             if name == nil, let comment = comments.first { name = comment }

@@ -18,6 +18,8 @@ import Testing
         let group = parse("Sales: a@a.ru, Boris <b@b.ru>;, c@c.ru")
         #expect(group.map(\.address) == ["a@a.ru", "b@b.ru", "c@c.ru"])
         #expect(parse("Undisclosed recipients:;").isEmpty)
+        // An obsolete source route keeps its commas inside the brackets.
+        #expect(parse("Anna <@relay1.ru,@relay2.ru:anna@a.ru>, b@b.ru").map(\.address) == ["anna@a.ru", "b@b.ru"])
     }
 
     @Test func idnDomainsAndRawCyrillicNames() {
