@@ -81,18 +81,26 @@ public struct AutoReply: Sendable, Equatable {
     /// Delivery reports come from the mail system, as `multipart/report`, or with a bounce subject.
     static func isBounce(headers: HeaderBlock, foldedSubject: [UInt8], autoReplySubject: Bool) -> Bool {
         let from = (headers.text("From") ?? "").lowercased()
-        if BounceVocabulary.systemSenders.contains(where: { from.contains($0) }) { return true }
-        if let type = headers.raw("Content-Type").map(HeaderValueWithParameters.init(parsing:)), type.value == "multipart/report" { return true }
+        if ASCIIFastPath.containsAny(BounceVocabulary.systemSenders, in: from) { return true }
+        // Only the type is needed, not its parameters: it is read first, on its own.
+        if let raw = headers.raw("Content-Type") {
+            var scanner = ParameterScanner(raw)
+            if scanner.readValue().lowercased() == "multipart/report" { return true }
+        }
         return !autoReplySubject && BounceText.containsAny(BounceVocabulary.subjects, in: foldedSubject)
     }
 
     static func hasAutoReplyHeader(_ headers: HeaderBlock) -> Bool {
         if let submitted = headers.text("Auto-Submitted")?.trimmingBlanks().lowercased(), submitted.hasPrefix("auto-replied") { return true }
         if let precedence = headers.text("Precedence")?.trimmingBlanks().lowercased(), precedence == "auto_reply" || precedence == "auto-reply" { return true }
-        if headers.text("X-Apple-Action")?.lowercased().contains("vacation") == true { return true }
+        if let action = headers.text("X-Apple-Action"), ASCIIFastPath.contains("vacation", in: action.lowercased()) { return true }
+        // Every such field is an X- field: the others are passed over without a search.
         for field in headers.fields {
-            let name = field.name.lowercased()
-            guard AutoReplyVocabulary.headerNameParts.contains(where: { name.contains($0) }) else { continue }
+            let utf8 = field.name.utf8
+            guard utf8.count > 6, let first = utf8.first, ASCIIFastPath.lowercased(first) == UInt8(ascii: "x"),
+                  utf8.dropFirst().first == UInt8(ascii: "-") else { continue }
+            let name = utf8.map(ASCIIFastPath.lowercased)
+            guard BounceText.containsAny(AutoReplyVocabulary.headerNameParts, in: name) else { continue }
             let value = String(decoding: field.raw, as: UTF8.self).trimmingBlanks().lowercased()
             if !["no", "false", "0", "off"].contains(value) { return true }
         }
@@ -109,7 +117,7 @@ public struct AutoReply: Sendable, Equatable {
 enum AutoReplyVocabulary {
     /// Parts of header names mailers use to mark their auto-replies: X-Autoreply, X-Autorespond,
     /// X-Auto-Reply, X-Autoresponder, X-Vacation. (X-Auto-Response-Suppress matches none of them.)
-    static let headerNameParts = ["autoreply", "auto-reply", "autorespond", "auto-respond", "x-vacation"]
+    static let headerNameParts = BounceText.phrases(["autoreply", "auto-reply", "autorespond", "auto-respond", "x-vacation"])
 
     static let subjects = BounceText.phrases([
         "автоответ", "автоматический ответ", "auto-reply", "autoreply", "auto reply", "auto-response", "autoresponse",

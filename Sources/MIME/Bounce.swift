@@ -43,19 +43,14 @@ public struct Bounce: Sendable, Equatable {
     /// The bounce this message reports, or `nil` for an ordinary message, an auto-reply, or a
     /// report that every recipient was delivered.
     public static func detect(in root: MIMEPart) -> Bounce? {
-        let message = unwrappingMailboxLine(root)
-        let parts = message.allParts
+        detect(in: root, parts: root.allParts)
+    }
+
+    /// The same, given the message's parts in document order.
+    static func detect(in message: MIMEPart, parts: [MIMEPart]) -> Bounce? {
         if let feedback = feedbackReport(in: parts) { return feedback }
         if let amazon = AmazonSESNotification.read(message) { return amazon.bounce }
         return BounceReport(message: message, parts: parts)?.bounce()
-    }
-
-    /// A message saved from an mbox file keeps its `From sender date` line, which is not a header
-    /// field, so the whole message reads as a header-less body. Parse it again without that line.
-    static func unwrappingMailboxLine(_ root: MIMEPart) -> MIMEPart {
-        guard root.headers.fields.isEmpty, root.children.isEmpty, root.body.starts(with: Array("From ".utf8)),
-              let newline = root.body.firstIndex(of: 0x0A) else { return root }
-        return MIMEPart(parsing: root.body[(newline + 1)...])
     }
 
     /// ARF (RFC 5965) abuse and feedback-loop reports, and Hotmail's JMRP complaints, which enclose
@@ -144,9 +139,9 @@ struct BounceReport {
         let returnPath = headers.raw("Return-Path").map { String(decoding: $0, as: UTF8.self).trimmingBlanks() }
         let emptySender = returnPath == "<>" || returnPath == "" || from == "<>" || from.isEmpty
         let autoSubmitted = (headers.text("Auto-Submitted") ?? "no").trimmingBlanks().lowercased()
-        let machineSender = BounceVocabulary.systemSenders.contains { from.contains($0) } || emptySender || !autoSubmitted.hasPrefix("no")
+        let machineSender = ASCIIFastPath.containsAny(BounceVocabulary.systemSenders, in: from) || emptySender || !autoSubmitted.hasPrefix("no")
         let bounceSubject = BounceText.containsAny(BounceVocabulary.subjects, in: subject)
-        let failedRecipientsHeader = !headers.all("X-Failed-Recipients").isEmpty
+        let failedRecipientsHeader = headers.raw("X-Failed-Recipients") != nil
         let statusPart = parts.first { DeliveryStatusReport.isDeliveryStatus($0.contentType.value) }
         guard statusPart != nil || machineSender || bounceSubject || failedRecipientsHeader else { return nil }
 
@@ -288,11 +283,11 @@ struct BounceReport {
     /// The report lines about one recipient: from its first mention to the first mention of
     /// another recipient, at most 15 lines.
     func segment(for address: String, others: [String]) -> String {
-        guard let start = lines.firstIndex(where: { $0.lowercased().contains(address) }) else { return "" }
+        guard let start = lines.firstIndex(where: { ASCIIFastPath.contains(address, in: $0.lowercased()) }) else { return "" }
         var end = min(lines.count, start + 15)
         for index in (start + 1)..<max(start + 1, end) {
             let lower = lines[index].lowercased()
-            if others.contains(where: { !$0.isEmpty && $0 != address && lower.contains($0) }) {
+            if others.contains(where: { !$0.isEmpty && $0 != address && ASCIIFastPath.contains($0, in: lower) }) {
                 end = index
                 break
             }
@@ -327,7 +322,7 @@ struct BounceReport {
     /// trace header of the copy.
     static func startsReturnedMessage(_ line: Substring) -> Bool {
         let lower = line.lowercased()
-        if BounceVocabulary.returnedMessageMarkers.contains(where: { lower.contains($0) }) { return true }
+        if ASCIIFastPath.containsAny(BounceVocabulary.returnedMessageMarkers, in: lower) { return true }
         let unquoted = lower.drop { $0 == ">" || $0 == " " }
         return BounceVocabulary.returnedHeaderNames.contains { unquoted.hasPrefix($0 + ":") }
     }
@@ -629,6 +624,7 @@ enum BounceText {
     static func phrases(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
 
     static func folded(_ text: some StringProtocol) -> [UInt8] {
+        if let ascii = foldedASCII(text) { return ascii }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -647,27 +643,67 @@ enum BounceText {
         return output
     }
 
+    /// ``folded(_:)`` byte by byte, or `nil` when the text is not ASCII. (In ASCII a character
+    /// is a byte, and CR LF, the one character of two bytes, is whitespace either way.)
+    static func foldedASCII(_ text: some StringProtocol) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte >= 0x80 { return nil }
+            if ASCIIFastPath.isWhitespace(byte) {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+            output.append(ASCIIFastPath.lowercased(byte))
+        }
+        if pendingSpace { output.append(0x20) }
+        return output
+    }
+
     static func lines(_ text: String) -> [Substring] {
         text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
+    /// Whether any of the needles occurs in the haystack.
+    ///
+    /// Every subject is checked against some 90 phrases per message. A long list is first
+    /// screened by the byte pair each needle starts with: the pairs of the haystack are noted
+    /// in a 4096-bit table, and only a needle whose pair is there (or shares its bit) is searched.
     static func containsAny(_ needles: [[UInt8]], in haystack: [UInt8]) -> Bool {
-        needles.contains { firstIndex(of: $0, in: haystack) != nil }
+        guard needles.count >= 8, haystack.count >= 2 else {
+            return needles.contains { firstIndex(of: $0, in: haystack) != nil }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { (pairs: UnsafeMutableBufferPointer<UInt64>) -> Bool in
+            pairs.initialize(repeating: 0)
+            for index in 1..<haystack.count {
+                let bit = pairBit(haystack[index - 1], haystack[index])
+                pairs[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+            return needles.contains { needle in
+                if needle.count >= 2 {
+                    let bit = pairBit(needle[0], needle[1])
+                    if pairs[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return false }
+                }
+                return firstIndex(of: needle, in: haystack) != nil
+            }
+        }
     }
 
+    /// A bit in 0..<4096 for two adjacent bytes.
+    private static func pairBit(_ first: UInt8, _ second: UInt8) -> Int {
+        ((Int(first) << 4) ^ Int(second)) & 4095
+    }
+
+    /// Over the arrays' buffers: hundreds of phrases are looked for in every subject and report.
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start >= 0 else { return nil }
-        let first = needle[0]
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first {
-                var offset = 1
-                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return index }
-            }
-            index += 1
+        haystack.withUnsafeBufferPointer { haystackBytes in
+            needle.withUnsafeBufferPointer { needleBytes in ASCIIFastPath.firstIndex(of: needleBytes, in: haystackBytes, from: start) }
         }
-        return nil
     }
 
     // MARK: Addresses

@@ -8,7 +8,11 @@ public struct CalendarInvite: Sendable, Equatable {
     public let start: String?
 
     public static func find(in message: MIMEPart) -> CalendarInvite? {
-        guard let part = message.allParts.first(where: isCalendar) else { return nil }
+        find(inParts: message.allParts)
+    }
+
+    static func find(inParts parts: [MIMEPart]) -> CalendarInvite? {
+        guard let part = parts.first(where: isCalendar) else { return nil }
         return parse(part.text)
     }
 

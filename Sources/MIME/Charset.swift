@@ -21,11 +21,29 @@ public enum Charset: String, Sendable, CaseIterable {
     /// Looks a label up the way mail clients write it: any case, with or without dashes and
     /// underscores, with the common aliases. `nil` for a charset we do not know.
     public init?(label: some StringProtocol) {
-        var key = label.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " && $0 != "\"" }
-        // RFC 2231 lets a language ride along: "koi8-r*ru".
-        if let star = key.firstIndex(of: "*") { key = String(key[..<star]) }
-        guard let charset = Self.aliases[key] else { return nil }
+        guard let charset = Self.aliases[Self.key(label)] else { return nil }
         self = charset
+    }
+
+    /// The label lower-cased, without dashes, underscores, spaces and quotes, cut at a "*".
+    /// An ASCII label (every real one) is read byte by byte, the same as character by character.
+    static func key(_ label: some StringProtocol) -> String {
+        guard ASCIIFastPath.isASCII(label) else {
+            var key = label.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " && $0 != "\"" }
+            // RFC 2231 lets a language ride along: "koi8-r*ru".
+            if let star = key.firstIndex(of: "*") { key = String(key[..<star]) }
+            return key
+        }
+        return String(unsafeUninitializedCapacity: label.utf8.count) { buffer in
+            var count = 0
+            for byte in label.utf8 {
+                if byte == UInt8(ascii: "*") { break }
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\"") { continue }
+                buffer[count] = ASCIIFastPath.lowercased(byte)
+                count += 1
+            }
+            return count
+        }
     }
 
     private static let aliases: [String: Charset] = [

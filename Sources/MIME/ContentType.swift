@@ -16,6 +16,11 @@ public struct HeaderValueWithParameters: Sendable, Equatable {
         var defects: [MIMEDefect] = []
         while let (name, text) = scanner.readParameter() {
             let lower = name.lowercased()
+            // Most names have no "*" at all: a plain parameter, no splitting needed.
+            if !lower.utf8.contains(UInt8(ascii: "*")) {
+                if simple[lower] == nil { simple[lower] = text }
+                continue
+            }
             // name*N*  name*N  name*  name
             let parts = lower.split(separator: "*", omittingEmptySubsequences: false)
             if parts.count == 1 {
@@ -48,7 +53,7 @@ public struct HeaderValueWithParameters: Sendable, Equatable {
             parameters[name] = charset?.decode(bytes) ?? CharsetGuess.decode(bytes)
         }
         // A plain `name="=?utf-8?B?…?="` (old Outlook) is RFC 2047 inside a parameter: decode it.
-        for (name, text) in parameters where text.contains("=?") {
+        for (name, text) in parameters where ASCIIFastPath.contains("=?", in: text) {
             parameters[name] = EncodedWords.decode(Array(text.utf8)).text
         }
         self.parameters = parameters
@@ -147,7 +152,30 @@ struct ParameterScanner {
 }
 
 extension String {
+    /// Without leading and trailing spaces and tabs (whole `Character`s only).
+    ///
+    /// Works on the UTF-8 bytes: a blank byte is a `Character` of its own unless a non-ASCII
+    /// scalar next to it joins it (a combining mark after it, a prepended mark before it), and
+    /// only then is the `Character` view asked.
     func trimmingBlanks() -> String {
+        let bytes = utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 {
+            let next = bytes.index(after: start)
+            if next < end, bytes[next] >= 0x80 { return trimmingBlankCharacters() }
+            start = next
+        }
+        while end > start {
+            let last = bytes.index(before: end)
+            guard bytes[last] == 0x20 || bytes[last] == 0x09 else { break }
+            if last > start, bytes[bytes.index(before: last)] >= 0x80 { return trimmingBlankCharacters() }
+            end = last
+        }
+        if start == bytes.startIndex, end == bytes.endIndex { return self }
+        return String(self[start..<end])
+    }
+
+    private func trimmingBlankCharacters() -> String {
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
         while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }

@@ -6,6 +6,7 @@
 public enum EncodedWords {
     public static func decode(_ raw: some Collection<UInt8>) -> (text: String, defects: [MIMEDefect]) {
         let bytes = Array(raw)
+        if let plain = withoutWords(bytes) { return plain }
         var output = ""
         var defects: [MIMEDefect] = []
         var literal: [UInt8] = []
@@ -69,6 +70,22 @@ public enum EncodedWords {
         literal += whitespaceAfterWord
         flushLiteral()
         return (output, defects)
+    }
+
+    /// The reading of a value in which no encoded word can start (no "=?" anywhere), which is
+    /// most header values: what the loop in ``decode(_:)`` makes of it, one literal run, without
+    /// the loop. `nil` when there may be words to decode.
+    static func withoutWords(_ bytes: [UInt8]) -> (text: String, defects: [MIMEDefect])? {
+        var eightBit = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if previous == UInt8(ascii: "="), byte == UInt8(ascii: "?") { return nil }
+            if byte >= 0x80 { eightBit = true }
+            previous = byte
+        }
+        // ASCII is read as ASCII by the guess too; 8-bit bytes are guessed and noted.
+        guard eightBit else { return (String(decoding: bytes, as: UTF8.self), []) }
+        return (CharsetGuess.decode(bytes), [.rawEightBitHeader])
     }
 
     static let maximumPayload = 2_000

@@ -2,8 +2,11 @@
 /// script, style and head contents dropped, comments dropped, entities decoded, whitespace
 /// collapsed. A single forward pass; malformed markup degrades to text, never to a hang.
 public enum HTMLText {
-    static let blockTags: Set<String> = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol", "hr"]
-    static let hiddenTags: Set<String> = ["script", "style", "head", "title"]
+    static let blockTagNames: [String] = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol", "hr"]
+    static let hiddenTagNames: [String] = ["script", "style", "head", "title"]
+    static let blockTags: [TagName] = blockTagNames.map { TagName($0) }
+    static let hiddenTags: [TagName] = hiddenTagNames.map { TagName($0) }
+    static let blockquote = TagName("blockquote")
 
     /// - Parameters:
     ///   - dropQuotes: leave out `<blockquote>` contents and what ``QuotedReply`` recognises.
@@ -26,7 +29,7 @@ public enum HTMLText {
         // guarantee `limit` characters after whitespace is collapsed.
         var solid = 0
         let enough = limit.map { $0 * 4 } ?? Int.max
-        var hiddenUntil: String?
+        var hiddenUntil: TagName?
         var quoteDepth = 0
         var index = 0
         let count = bytes.count
@@ -44,7 +47,7 @@ public enum HTMLText {
                     if tag.name == hidden, tag.closing { hiddenUntil = nil }
                     continue
                 }
-                if dropQuotes, tag.name == "blockquote" {
+                if dropQuotes, tag.name == blockquote {
                     quoteDepth = tag.closing ? max(0, quoteDepth - 1) : quoteDepth + 1
                     output.append(0x0A)
                 } else if hiddenTags.contains(tag.name), !tag.closing {
@@ -87,20 +90,46 @@ public enum HTMLText {
         return bytes.count
     }
 
-    private static func tagName(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (name: String, closing: Bool) {
+    /// The tag's name (lower-cased letters and digits, at most 16) and whether it closes.
+    private static func tagName(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (name: TagName, closing: Bool) {
         var index = start
         while index < end, bytes[index] == UInt8(ascii: " ") { index += 1 }
         let closing = index < end && bytes[index] == UInt8(ascii: "/")
         if closing { index += 1 }
-        var name: [UInt8] = []
-        while index < end, name.count < 16 {
+        var name = TagName()
+        while index < end, name.count < TagName.capacity {
             var byte = bytes[index]
             if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte += 32 }
             guard (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) else { break }
             name.append(byte)
             index += 1
         }
-        return (String(decoding: name, as: UTF8.self), closing)
+        return (name, closing)
+    }
+
+    /// A tag name of up to 16 bytes packed into two words, so that reading one costs no
+    /// allocation and comparing one costs two integer comparisons: an HTML part has hundreds of
+    /// tags. The bytes of a name are never zero, so names of different lengths differ.
+    struct TagName: Equatable, Sendable {
+        static let capacity = 16
+        private var low: UInt64 = 0
+        private var high: UInt64 = 0
+        private(set) var count = 0
+
+        init() {}
+
+        init(_ name: String) {
+            for byte in name.utf8.prefix(Self.capacity) { append(byte) }
+        }
+
+        mutating func append(_ byte: UInt8) {
+            if count < 8 {
+                low |= UInt64(byte) << (count * 8)
+            } else {
+                high |= UInt64(byte) << ((count - 8) * 8)
+            }
+            count += 1
+        }
     }
 
     static let namedEntities: [String: Character] = [

@@ -8,20 +8,63 @@ public struct HeaderBlock: Sendable {
         public let raw: [UInt8]
     }
 
+    /// Field names compared as ASCII without regard to case, on the strings' own bytes: a
+    /// message's fields are looked up by name some thirty times, so no copies are made.
+    static func sameName(_ name: String, _ other: String) -> Bool {
+        let left = name.utf8, right = other.utf8
+        guard left.count == right.count else { return false }
+        var index = right.startIndex
+        for byte in left {
+            let otherByte = right[index]
+            if byte != otherByte, ASCIIFastPath.lowercased(byte) != ASCIIFastPath.lowercased(otherByte) { return false }
+            right.formIndex(after: &index)
+        }
+        return true
+    }
+
     public private(set) var fields: [Field] = []
     /// Offset of the first body byte in the input.
     public private(set) var bodyStart: Int
     public private(set) var defects: [MIMEDefect] = []
 
+    static let mboxSeparator = Array("From ".utf8)
+
+    /// Reads the bytes in place (a message's or part's slice is not copied first).
     public init(parsing bytes: some RandomAccessCollection<UInt8>) {
-        let input = Array(bytes)
+        let parsed = bytes.withContiguousStorageIfAvailable { Self.parse($0) }
+            ?? Array(bytes).withUnsafeBufferPointer { Self.parse($0) }
+        fields = parsed.fields
+        bodyStart = parsed.bodyStart
+        defects = parsed.defects
+    }
+
+    private static func parse(_ input: UnsafeBufferPointer<UInt8>) -> (fields: [Field], bodyStart: Int, defects: [MIMEDefect]) {
+        var fields: [Field] = []
+        var defects: [MIMEDefect] = []
         var index = 0
-        var current: (name: String, value: [UInt8])?
+        // The field being read: its name, where its value starts and ends on its first line, and
+        // the unfolded value once a continuation line has come (most fields have none, and their
+        // value is copied once, already trimmed).
+        var name: String?
+        var valueStart = 0, valueEnd = 0
+        var unfolded: [UInt8]?
         func finish() {
-            if let field = current { fields.append(Field(name: field.name, raw: Self.trim(field.value))) }
-            current = nil
+            guard let fieldName = name else { return }
+            if let value = unfolded {
+                let raw = value.withUnsafeBufferPointer { Self.trimmed($0, from: 0, to: $0.count) }
+                fields.append(Field(name: fieldName, raw: raw))
+            } else {
+                fields.append(Field(name: fieldName, raw: Self.trimmed(input, from: valueStart, to: valueEnd)))
+            }
+            name = nil
+            unfolded = nil
         }
-        bodyStart = input.count
+        // A message kept in an mbox file (RFC 4155) starts with its "From sender date" separator
+        // line, which is not a field: skip it, or the whole message would read as body.
+        if input.starts(with: Self.mboxSeparator) {
+            while index < input.count, input[index] != 0x0A { index += 1 }
+            index = min(index + 1, input.count)
+        }
         while index < input.count {
             var lineEnd = index
             while lineEnd < input.count, input[lineEnd] != 0x0A { lineEnd += 1 }
@@ -31,26 +74,26 @@ public struct HeaderBlock: Sendable {
             if contentEnd == index {
                 // The blank line: the body follows.
                 finish()
-                bodyStart = next
-                return
+                return (fields, next, defects)
             }
             let first = input[index]
             if first == 0x20 || first == 0x09 {
                 // A folded continuation: unfolding removes only the line break.
-                if current != nil {
-                    current!.value += input[index..<contentEnd]
+                if name != nil {
+                    if unfolded == nil { unfolded = Array(UnsafeBufferPointer(rebasing: input[valueStart..<valueEnd])) }
+                    unfolded?.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<contentEnd]))
                 } else {
                     defects.append(.malformedHeaderLine)
                 }
-            } else if let colon = input[index..<contentEnd].firstIndex(of: UInt8(ascii: ":")),
-                      colon > index, input[index..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            } else if let colon = Self.fieldNameEnd(input, from: index, to: contentEnd) {
                 finish()
-                current = (String(decoding: input[index..<colon], as: UTF8.self), Array(input[(colon + 1)..<contentEnd]))
-            } else if fields.isEmpty && current == nil {
+                name = String(decoding: UnsafeBufferPointer(rebasing: input[index..<colon]), as: UTF8.self)
+                valueStart = colon + 1
+                valueEnd = contentEnd
+            } else if fields.isEmpty && name == nil {
                 // No header at all: the whole input is body.
                 defects.append(.missingHeaderSeparator)
-                bodyStart = index
-                return
+                return (fields, index, defects)
             } else {
                 defects.append(.malformedHeaderLine)
             }
@@ -58,11 +101,22 @@ public struct HeaderBlock: Sendable {
         }
         finish()
         defects.append(.missingHeaderSeparator)
+        return (fields, input.count, defects)
+    }
+
+    /// The colon ending a field name that starts the line `start..<end`: the line's first colon,
+    /// after at least one byte, with only visible ASCII before it; `nil` if the line is no field.
+    private static func fieldNameEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var index = start
+        while index < end, input[index] != UInt8(ascii: ":") { index += 1 }
+        guard index < end, index > start else { return nil }
+        for position in start..<index where input[position] <= 0x20 || input[position] >= 0x7F { return nil }
+        return index
     }
 
     /// The first field of that name (case-insensitive), raw.
     public func raw(_ name: String) -> [UInt8]? {
-        fields.first { $0.name.caseInsensitiveEquals(name) }?.raw
+        fields.first { Self.sameName($0.name, name) }?.raw
     }
 
     /// The first field of that name, decoded for display (encoded words, 8-bit text).
@@ -71,19 +125,14 @@ public struct HeaderBlock: Sendable {
     }
 
     public func all(_ name: String) -> [Field] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }
+        fields.filter { Self.sameName($0.name, name) }
     }
 
-    static func trim(_ value: [UInt8]) -> [UInt8] {
-        var start = 0, end = value.count
+    /// `start..<end` without leading blanks and trailing blanks and carriage returns, copied.
+    static func trimmed(_ value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> [UInt8] {
+        var start = start, end = end
         while start < end, value[start] == 0x20 || value[start] == 0x09 { start += 1 }
         while end > start, value[end - 1] == 0x20 || value[end - 1] == 0x09 || value[end - 1] == 0x0D { end -= 1 }
-        return Array(value[start..<end])
-    }
-}
-
-extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        return Array(UnsafeBufferPointer(rebasing: value[start..<end]))
     }
 }

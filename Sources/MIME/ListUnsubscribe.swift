@@ -14,13 +14,35 @@ public struct ListUnsubscribe: Sendable, Equatable {
         let uris = Self.bracketed(raw)
         guard !uris.isEmpty else { return nil }
         self.uris = uris
-        let post = headers.text("List-Unsubscribe-Post")?.filter { !$0.isWhitespace }.lowercased()
+        let post = headers.text("List-Unsubscribe-Post").map(Self.compactLowercased)
         oneClick = post == "list-unsubscribe=one-click" && uris.contains { $0.lowercased().hasPrefix("https:") }
     }
 
     /// The `<…>` items of the field, blanks inside removed (folding may have put them there);
     /// comments and text outside brackets are ignored, as RFC 2369 says.
     static func bracketed(_ value: String) -> [String] {
+        // ASCII (every real field) is read byte by byte, where a character is a byte, and CR LF,
+        // the one character of two bytes, is whitespace either way.
+        guard ASCIIFastPath.isASCII(value) else { return bracketedCharacters(value) }
+        var uris: [String] = []
+        var current: [UInt8] = []
+        var inBrackets = false
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "<"):
+                inBrackets = true
+                current.removeAll(keepingCapacity: true)
+            case UInt8(ascii: ">"):
+                if inBrackets, !current.isEmpty { uris.append(String(decoding: current, as: UTF8.self)) }
+                inBrackets = false
+            default:
+                if inBrackets, !ASCIIFastPath.isWhitespace(byte) { current.append(byte) }
+            }
+        }
+        return uris
+    }
+
+    private static func bracketedCharacters(_ value: String) -> [String] {
         var uris: [String] = []
         var current: String?
         for character in value {
@@ -34,5 +56,19 @@ public struct ListUnsubscribe: Sendable, Equatable {
             }
         }
         return uris
+    }
+
+    /// The value without whitespace, lower-cased (`List-Unsubscribe = One-Click` reads as
+    /// `list-unsubscribe=one-click`).
+    static func compactLowercased(_ value: String) -> String {
+        guard ASCIIFastPath.isASCII(value) else { return value.filter { !$0.isWhitespace }.lowercased() }
+        return String(unsafeUninitializedCapacity: value.utf8.count) { buffer in
+            var count = 0
+            for byte in value.utf8 where !ASCIIFastPath.isWhitespace(byte) {
+                buffer[count] = ASCIIFastPath.lowercased(byte)
+                count += 1
+            }
+            return count
+        }
     }
 }

@@ -61,7 +61,15 @@ public struct MIMEPart: Sendable {
 
     /// Every part in document order, this one first.
     public var allParts: [MIMEPart] {
-        [self] + children.flatMap(\.allParts)
+        var parts: [MIMEPart] = []
+        appendAll(to: &parts)
+        return parts
+    }
+
+    /// One array for the whole walk: concatenating per level copied every part once per level.
+    private func appendAll(to parts: inout [MIMEPart]) {
+        parts.append(self)
+        for child in children { child.appendAll(to: &parts) }
     }
 
     public var isAttachment: Bool {

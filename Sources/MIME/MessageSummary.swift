@@ -45,18 +45,20 @@ public struct MessageSummary: Sendable {
         messageID = headers.raw("Message-ID").flatMap { MessageIDs.parse($0).first }
         inReplyTo = headers.raw("In-Reply-To").map(MessageIDs.parse) ?? []
         references = headers.raw("References").map(MessageIDs.parse) ?? []
-        snippet = Snippet.of(root)
-        attachments = root.allParts.filter(\.isAttachment).map {
+        // Every reader below walks the same parts: list them once.
+        let parts = root.allParts
+        snippet = Snippet.of(parts: parts)
+        attachments = parts.filter(\.isAttachment).map {
             Attachment(filename: $0.filename, contentType: $0.contentType.value, size: $0.body.count, inline: $0.isInline, isTNEF: $0.isTNEF)
         }
-        calendarInvite = CalendarInvite.find(in: root)
+        calendarInvite = CalendarInvite.find(inParts: parts)
         listUnsubscribe = ListUnsubscribe(headers: headers)
-        let bounce = Bounce.detect(in: root)
+        let bounce = Bounce.detect(in: root, parts: parts)
         self.bounce = bounce
         // A bounce is not an auto-reply. The snippet is text enough: an absence notice says when
         // its writer is back in its first lines.
         autoReply = bounce == nil ? AutoReply.detect(headers: headers, subject: subject, text: snippet, received: date) : nil
-        defects = root.allParts.flatMap(\.defects)
+        defects = parts.flatMap(\.defects)
     }
 
     /// A JSON-ready dictionary with the field names `mime inspect` documents.

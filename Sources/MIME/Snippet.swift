@@ -10,7 +10,13 @@ public enum Snippet {
     public static let length = 500
 
     public static func of(_ message: MIMEPart, trimQuotedReplies: Bool = false) -> String {
-        let leaves = message.allParts.filter { $0.children.isEmpty && !$0.isAttachment }
+        of(parts: message.allParts, trimQuotedReplies: trimQuotedReplies)
+    }
+
+    /// The same from the message's parts in document order (``MIMEPart/allParts``), for a caller
+    /// that has them already.
+    static func of(parts: [MIMEPart], trimQuotedReplies: Bool = false) -> String {
+        let leaves = parts.filter { $0.children.isEmpty && !$0.isAttachment }
         // A multipart whose boundary never occurs keeps its content as a body: plain text too.
         if let plain = leaves.first(where: { $0.contentType.value == "text/plain" || ($0.contentType.value.hasPrefix("multipart/") && !$0.body.isEmpty) }) {
             return widening(plain, firstWindow: 4096) { text in

@@ -51,3 +51,19 @@ import Testing
         #expect(type.defects == [.malformedParameter("charset")])
     }
 }
+
+@Suite struct MboxSeparatorTests {
+    @Test func aLeadingMboxFromLineIsNotTheBody() {
+        let raw = "From anna@a.ru  Thu Aug 22 13:17:22 2002\nReturn-Path: <anna@a.ru>\nFrom: Anna <anna@a.ru>\nSubject: Привет\n\nbody\n"
+        let summary = MessageSummary(parsing: Array(raw.utf8))
+        #expect(summary.subject == "Привет")
+        #expect(summary.from.map(\.address) == ["anna@a.ru"])
+        #expect(summary.snippet == "body")
+        #expect(summary.defects.isEmpty)
+    }
+
+    @Test func aFromFieldIsStillAField() {
+        let summary = MessageSummary(parsing: Array("From: anna@a.ru\nSubject: x\n\nbody".utf8))
+        #expect(summary.from.map(\.address) == ["anna@a.ru"] && summary.subject == "x")
+    }
+}
