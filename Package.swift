@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "smartysales", targets: ["smartysales"]),
         .executable(name: "mime-bench", targets: ["MIMEBench"]),
+        .executable(name: "mail-bench", targets: ["MailBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -39,6 +41,20 @@ let package = Package(
         .target(
             name: "MIME",
             dependencies: ["Domain"],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded e-mail classifier (tokeniser, stemmers, naive Bayes): pure Swift, no I/O.
+        .target(name: "Classifier", swiftSettings: swiftSettings),
+        // IMAP and SMTP clients on SwiftNIO (and later EWS): protocol only, no tenants, no storage.
+        .target(
+            name: "MailProtocols",
+            dependencies: [
+                "MIME",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -106,6 +122,7 @@ let package = Package(
                 "Observability",
                 "MIME",
                 "Domain",
+                "Classifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -116,6 +133,12 @@ let package = Package(
         // The parser's side of `scripts/bench mime`: depends on MIME alone, so a release build of
         // it takes seconds.
         .executableTarget(name: "MIMEBench", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        // The clients' side of `scripts/bench imap` and `scripts/bench smtp`.
+        .executableTarget(
+            name: "MailBench",
+            dependencies: ["MailProtocols", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -131,6 +154,17 @@ let package = Package(
             dependencies: ["MIME", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MailProtocolsTests",
+            dependencies: [
+                "MailProtocols", "MIME",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "TestSupport", .product(name: "FluentKit", package: "fluent-kit")], swiftSettings: swiftSettings),

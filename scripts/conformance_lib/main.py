@@ -22,6 +22,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import classifier  # noqa: E402
 import crashfree  # noqa: E402
 import mime4j  # noqa: E402
 import sisimai  # noqa: E402
@@ -32,7 +33,8 @@ from runner import BinaryParser, PythonReferenceParser  # noqa: E402
 STALWART_TARGET = 0.98
 SISIMAI_TARGET = 0.90
 ORACLE_CORPORA = ["stalwart-rfc", "stalwart-legacy", "mime4j", "sisimai"]
-ALL_CORPORA = ORACLE_CORPORA + list(crashfree.CORPORA)
+CLASSIFIER_CORPORA = [f"classifier-{name}" for name in classifier.CORPORA]
+ALL_CORPORA = ORACLE_CORPORA + list(crashfree.CORPORA) + CLASSIFIER_CORPORA
 
 
 def corpus_files(corpus, data_dir):
@@ -78,6 +80,8 @@ def main():
     corpora = args.corpus or ALL_CORPORA
     files_by_corpus, missing = {}, []
     for corpus in corpora:
+        if corpus in CLASSIFIER_CORPORA:
+            continue
         try:
             files_by_corpus[corpus] = corpus_files(corpus, data_dir)
         except MissingData as error:
@@ -124,6 +128,28 @@ def main():
                 for reason in reasons:
                     print(f"      {reason}")
 
+    # The embedded classifier trains and tests in the binary itself: no files to parse here.
+    classifier_reports = []
+    for corpus in corpora:
+        if corpus not in CLASSIFIER_CORPORA:
+            continue
+        name = corpus.removeprefix("classifier-")
+        if args.reference_python:
+            print(f"{corpus}: skipped (needs the binary)")
+            continue
+        try:
+            classifier_reports.append(classifier.compare(os.path.abspath(args.binary), data_dir, name))
+        except MissingData as error:
+            missing.append((corpus, str(error)))
+            print(f"{corpus}: data missing: {error}")
+    for report in classifier_reports:
+        print(report.line())
+        for note in report.notes:
+            print(f"  note: {note}")
+        if args.verbose:
+            for name, reasons in report.disagreements:
+                print(f"  {os.path.relpath(name, data_dir)}: {'; '.join(reasons)}")
+
     # Crashes and hangs are listed whatever the verbosity: they fail the run.
     for failure in reader.failures:
         print(f"{failure.kind}: {os.path.relpath(failure.file, data_dir)}: {failure.detail}")
@@ -145,6 +171,8 @@ def main():
             met = report.total > 0 and min(status, hard) / report.total >= SISIMAI_TARGET
             summary.append(f"sisimai status {percent(status, report.total)}, hard/soft {percent(hard, report.total)} "
                            f"(target {SISIMAI_TARGET:.0%} {verdict(met)})")
+    if classifier_reports:
+        summary.append(classifier.summary(classifier_reports))
     crashes = sum(1 for failure in reader.failures if failure.kind != "hang")  # "bad output" counts as a crash
     hangs = sum(1 for failure in reader.failures if failure.kind == "hang")
     summary.append(f"{len(all_files)} files in {elapsed:.1f} s, {crashes} crashes, {hangs} hangs")

@@ -66,6 +66,13 @@ ensure_browser_tools() {
   python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore selenium
 }
 
+# Python packages the tests use as oracles: pytest for the end-to-end tests, xmlschema to check
+# every EWS request against Microsoft's schema.
+ensure_python_tools() {
+  python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore pytest
+  python3 -c "import xmlschema" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore xmlschema
+}
+
 # The third-party corpora and reference lists, beside the clone (../shared/data) unless
 # SMARTYSALES_SHARED_DATA says otherwise. Conformance and benchmark commands read them there.
 shared_data_dir() {
