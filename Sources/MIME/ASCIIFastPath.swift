@@ -25,7 +25,28 @@ enum ASCIIFastPath {
     }
 
     static func isASCII(_ text: some StringProtocol) -> Bool {
-        text.utf8.allSatisfy { $0 < 0x80 }
+        isASCII(bytes: text.utf8)
+    }
+
+    /// Whether every byte is below 0x80, eight at a time where the bytes are contiguous: bodies
+    /// are checked whole before decoding, and a byte-by-byte generic walk showed in profiles.
+    static func isASCII(bytes: some Collection<UInt8>) -> Bool {
+        let answer = bytes.withContiguousStorageIfAvailable { buffer -> Bool in
+            var index = 0
+            let count = buffer.count
+            if let base = UnsafeRawPointer(buffer.baseAddress) {
+                while index + 8 <= count {
+                    if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                    index += 8
+                }
+            }
+            while index < count {
+                if buffer[index] >= 0x80 { return false }
+                index += 1
+            }
+            return true
+        }
+        return answer ?? bytes.allSatisfy { $0 < 0x80 }
     }
 
     /// `haystack.contains(needle)` as Foundation answers it, without bridging to `NSString` when

@@ -68,7 +68,7 @@ public enum Charset: String, Sendable, CaseIterable {
     /// `String` cost more than the rest of a parse.
     public func decode(_ bytes: some Collection<UInt8>) -> String {
         if self == .utf7 { return UTF7.decode(bytes) }
-        if self == .utf8 || bytes.allSatisfy({ $0 < 0x80 }) {
+        if self == .utf8 || ASCIIFastPath.isASCII(bytes: bytes) {
             return String(decoding: bytes, as: UTF8.self)
         }
         // Declared ASCII with 8-bit bytes in it is Latin-1 in practice.

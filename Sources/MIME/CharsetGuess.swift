@@ -6,7 +6,7 @@ public enum CharsetGuess {
     static let cyrillicCandidates: [Charset] = [.windows1251, .koi8R, .cp866, .iso8859_5]
 
     public static func guess(_ bytes: some Collection<UInt8>) -> Charset {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return .usASCII }
+        if ASCIIFastPath.isASCII(bytes: bytes) { return .usASCII }
         if isValidUTF8(bytes) { return .utf8 }
         var best = Charset.windows1251
         var bestScore = Int.min

@@ -6,6 +6,25 @@ public struct HeaderBlock: Sendable {
         public let name: String
         /// The unfolded value as raw bytes (it may carry 8-bit text or encoded words).
         public let raw: [UInt8]
+        /// A hash of the name without regard to ASCII case. A message's fields are looked up by
+        /// name some thirty times; comparing these first leaves a full comparison to the one
+        /// field that (almost surely) matches.
+        let nameHash: UInt64
+
+        init(name: String, raw: [UInt8]) {
+            self.name = name
+            self.raw = raw
+            nameHash = HeaderBlock.nameHash(name)
+        }
+    }
+
+    /// FNV-1a over the name's bytes with ASCII letters lower-cased.
+    static func nameHash(_ name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            hash = (hash ^ UInt64(ASCIIFastPath.lowercased(byte))) &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 
     /// Field names compared as ASCII without regard to case, on the strings' own bytes: a
@@ -116,7 +135,8 @@ public struct HeaderBlock: Sendable {
 
     /// The first field of that name (case-insensitive), raw.
     public func raw(_ name: String) -> [UInt8]? {
-        fields.first { Self.sameName($0.name, name) }?.raw
+        let hash = Self.nameHash(name)
+        return fields.first { $0.nameHash == hash && Self.sameName($0.name, name) }?.raw
     }
 
     /// The first field of that name, decoded for display (encoded words, 8-bit text).
@@ -125,7 +145,8 @@ public struct HeaderBlock: Sendable {
     }
 
     public func all(_ name: String) -> [Field] {
-        fields.filter { Self.sameName($0.name, name) }
+        let hash = Self.nameHash(name)
+        return fields.filter { $0.nameHash == hash && Self.sameName($0.name, name) }
     }
 
     /// `start..<end` without leading blanks and trailing blanks and carriage returns, copied.

@@ -5,11 +5,13 @@ All three read the same files (the SpamAssassin corpus in ../shared/data) into m
 then do the work inbound sync does per message: parse everything, find the text for the snippet,
 list the attachments. Python's email uses policy.default with get_body() for the snippet;
 fast-mail-parser (a Rust parser) does a full parse. Each runs for at least two seconds after a
-warm-up pass. A message a parser raises on counts as a failure, and is reported.
+warm-up pass, in three alternating rounds (Python's email, thirty times slower, in one), and the
+best round of each counts. A message a parser raises on counts as a failure, and is reported.
 """
 import argparse, email, email.policy, glob, json, os, subprocess, sys, time
 
 MIN_SECONDS = 2.0
+ROUNDS = 3
 
 
 def corpus(root):
@@ -64,18 +66,26 @@ def main():
     messages = [open(p, "rb").read() for p in files]
     print(f"{len(files)} messages, {sum(map(len, messages)) / 1e6:.1f} MB, from {args.corpus}")
 
-    run = subprocess.run([args.binary, *files], capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.stderr.write(run.stderr)
-        raise SystemExit(f"our parser crashed (exit {run.returncode}) on this corpus")
-    ours = json.loads(run.stdout.strip().splitlines()[-1])
-    ours["failures"] = 0
-    results = {"ours": ours,
-               "python-email": timed(python_email, messages),
-               "fast-mail-parser": timed(fast_mail_parser, messages)}
+    def ours_once():
+        run = subprocess.run([args.binary, *files], capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.stderr.write(run.stderr)
+            raise SystemExit(f"our parser crashed (exit {run.returncode}) on this corpus")
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        result["failures"] = 0
+        return result
+
+    # This machine's speed drifts by a third from minute to minute: the parsers take turns, three
+    # rounds each, and each keeps its best round.
+    rounds = {"ours": [], "python-email": [], "fast-mail-parser": []}
+    for _ in range(ROUNDS):
+        rounds["ours"].append(ours_once())
+        rounds["fast-mail-parser"].append(timed(fast_mail_parser, messages))
+    rounds["python-email"].append(timed(python_email, messages))
+    results = {name: max(runs, key=lambda r: r["mb_per_s"]) for name, runs in rounds.items()}
     for name, r in results.items():
         print(f"  {name:17} {r['mb_per_s']:8.1f} MB/s  {r['messages_per_s']:9.0f} messages/s  failures {r['failures']}")
-    peer = results["fast-mail-parser"]
+    ours, peer = results["ours"], results["fast-mail-parser"]
     print(f"  ratio to python-email: {ours['mb_per_s'] / results['python-email']['mb_per_s']:.1f}")
     print(f"mime: ours {ours['mb_per_s']:.1f} MB/s; fast-mail-parser {peer['mb_per_s']:.1f} MB/s; ratio {ours['mb_per_s'] / peer['mb_per_s']:.2f}")
 
