@@ -35,7 +35,11 @@ public struct MessageSummary: Sendable {
     public let defects: [MIMEDefect]
 
     public init(parsing bytes: [UInt8]) {
-        let root = MIMEPart(parsing: bytes[...])
+        self.init(root: MIMEPart(parsing: bytes[...]))
+    }
+
+    /// The summary of a message already parsed into its part tree.
+    public init(root: MIMEPart) {
         let headers = root.headers
         subject = headers.text("Subject")
         from = headers.raw("From").map(MailAddress.parseList) ?? []

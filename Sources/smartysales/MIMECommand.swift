@@ -25,10 +25,10 @@ struct MIMECommand: ParsableCommand {
                 var object: [String: Any]
                 if let data = FileManager.default.contents(atPath: path) {
                     let bytes = Array(data)
-                    object = MessageSummary(parsing: bytes).jsonObject
+                    let root = MIMEPart(parsing: bytes[...])
+                    object = MessageSummary(root: root).jsonObject
                     if structure {
-                        // Parsed a second time: the summary keeps metadata only, not the tree.
-                        object["structure"] = MIMEStructureJSON.object(for: MIMEPart(parsing: bytes[...]))
+                        object["structure"] = MIMEStructureJSON.object(for: root)
                     }
                 } else {
                     object = ["error": "cannot read file"]
