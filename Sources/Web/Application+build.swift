@@ -79,7 +79,7 @@ enum WebAssembly {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: StaticFilesMiddleware(directory: WebResources.directory.appendingPathComponent("Public")))
-        router.add(middleware: SessionMiddleware(sessions: services.sessions, lookup: SignedInLookup(persistence: services.persistence), rememberTokens: services.rememberTokens, users: services.users,
+        router.add(middleware: SessionMiddleware(sessions: services.sessions, lookup: SignedInCache(lookup: SignedInLookup(persistence: services.persistence)), rememberTokens: services.rememberTokens, users: services.users,
                                                  companies: services.companies, csrf: services.csrf, audit: services.audit))
         router.add(middleware: AuditMiddleware(sink: services.auditSink))
         router.add(middleware: ErrorPageMiddleware(renderer: services.renderer))

@@ -9,7 +9,7 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let sessions: SessionStore
-    let lookup: SignedInLookup
+    let lookup: SignedInCache
     let rememberTokens: RememberTokenStore
     let users: UserRepository
     let companies: CompanyRepository
@@ -21,6 +21,10 @@ struct SessionMiddleware: RouterMiddleware {
         var cookiesToSet: [Cookie] = []
         let secure = context.visitor.isSecure
 
+        // Whatever this request changes, cached sessions must not outlive it; see SignedInCache.
+        let mayWrite = !Self.safeMethods.contains(request.method)
+        defer { if mayWrite { lookup.invalidateAll() } }
+
         if let cookie = request.cookies[Cookies.session]?.value, let found = try await lookup.resolve(cookie: cookie) {
             context.visitor.sessionCookie = cookie
             context.visitor.session = found.session
@@ -30,6 +34,7 @@ struct SessionMiddleware: RouterMiddleware {
                 } else {
                     // The user was deactivated or deleted since: the session is worthless.
                     try await sessions.close(cookie: cookie)
+                    lookup.invalidateAll()
                     context.visitor.sessionCookie = nil
                     context.visitor.session = nil
                     cookiesToSet.append(Cookies.expired(Cookies.session, secure: secure))
@@ -47,6 +52,7 @@ struct SessionMiddleware: RouterMiddleware {
             case .valid(let userID, let rotated):
                 if let identity = try await identity(for: userID) {
                     let opened = try await sessions.open(userID: userID)
+                    lookup.invalidateAll()
                     context.visitor.sessionCookie = opened.cookie
                     context.visitor.session = opened.session
                     context.visitor.identity = identity
@@ -83,6 +89,9 @@ struct SessionMiddleware: RouterMiddleware {
         }
         return response
     }
+
+    /// Methods that change nothing (RFC 9110 safe methods); everything else invalidates the cache.
+    static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options]
 
     private func identity(for userID: UUID) async throws -> Identity? {
         guard let user = try await users.findForSession(userID), user.isActive, let scope = user.scope else { return nil }
