@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import MIME
+
+/// An on-premises Exchange mailbox behind the pipeline's `MailboxConnector`: new mail by
+/// SyncFolderItems on the inbox (the checkpoint is its sync state), labels as Outlook categories,
+/// sending by CreateItem with a copy in Sent Items.
+///
+/// Only mail received within the last `importWindowDays` is returned. That is what bounds the
+/// first import (a sync from no state lists the whole inbox); it applies to every batch, because
+/// the checkpoint carries nothing but the sync state and a later batch of the first import looks
+/// like any other. New mail is recent, so afterwards this only drops an old message moved into
+/// the inbox, and mail that arrived during an outage longer than the window.
+public struct EWSMailboxConnector: MailboxConnector {
+    public let client: EWSClient
+    public let importWindowDays: Int
+    /// MaxChangesReturned per `fetchNew`: the batch the caller stores before asking again.
+    public let changesPerBatch: Int
+    private let now: @Sendable () -> Date
+    private let logger: Logger?
+
+    public init(
+        client: EWSClient,
+        importWindowDays: Int = 14,
+        changesPerBatch: Int = 100,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger? = nil
+    ) {
+        self.client = client
+        self.importWindowDays = max(importWindowDays, 0)
+        self.changesPerBatch = min(max(changesPerBatch, 1), EWSRequest.syncChangesLimit)
+        self.now = now
+        self.logger = logger
+    }
+
+    /// One SyncFolderItems batch, then GetItem for the items it created. Updates, deletions and
+    /// read flags are not new mail and are passed over. A refused sync state starts over (the
+    /// caller deduplicates by item id); any error is thrown before a checkpoint exists, so the
+    /// caller's stays where it was.
+    public func fetchNew(since checkpoint: MailboxCheckpoint?) async throws -> MailboxBatch {
+        let state: String?
+        switch checkpoint {
+        case nil:
+            state = nil
+        case .ews(let syncState)?:
+            state = syncState
+        case .imap?:
+            throw EWSError.invalidConfiguration("an IMAP checkpoint was given to the Exchange connector")
+        }
+        let sync = try await client.syncInbox(state: state, maxChanges: changesPerBatch)
+        let cutoff = now().addingTimeInterval(-Double(importWindowDays) * 86_400)
+
+        var wanted: [EWSItemID] = []
+        var seen = Set<String>()
+        for change in sync.changes.changes {
+            guard case .created(let item, _, let receivedAt) = change else { continue }
+            if let receivedAt, receivedAt < cutoff { continue }
+            if seen.insert(item.id).inserted { wanted.append(item) }
+        }
+
+        var messages: [MailboxMessage] = []
+        for outcome in try await client.getItems(ids: wanted) {
+            switch outcome {
+            case .success(let message):
+                if let receivedAt = message.receivedAt, receivedAt < cutoff { continue }
+                messages.append(message.mailboxMessage)
+            case .failure(let error) where Self.isGone(error):
+                // Deleted or moved since the sync listed it: nothing to import, and waiting
+                // would not bring it back.
+                logger?.debug("EWS item listed by the sync is gone", metadata: ["ews.error": "\(error)"])
+            case .failure(let error):
+                throw error
+            }
+        }
+        return MailboxBatch(
+            messages: messages, checkpoint: .ews(syncState: sync.changes.syncState), hasMore: !sync.changes.includesLastItemInRange)
+    }
+
+    /// Adds the labels as Outlook categories (read, merge, write with the ChangeKey; retried once
+    /// on a conflict). Labels the message has, in any letter case, change nothing.
+    public func applyLabels(_ labels: [String], to item: MailboxItemID) async throws {
+        guard labels.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return }
+        try await client.addCategories(labels, to: EWSItemID(id: item.rawValue))
+    }
+
+    /// - Throws: `MailboxSendOutcomeUnknown` when the request left but no complete answer came
+    ///   back (a broken connection, a timeout, a cut-short reply, a gateway timeout); any other
+    ///   error means Exchange did not send it.
+    public func send(_ message: OutgoingMessage) async throws {
+        do {
+            try await client.send(message)
+        } catch let error as EWSError where error.leavesOutcomeUnknown {
+            throw MailboxSendOutcomeUnknown("Exchange may or may not have sent the message: \(error)")
+        }
+    }
+
+    /// Per-item errors that say the item cannot be read now or later.
+    static func isGone(_ error: EWSError) -> Bool {
+        guard case .itemError(let code, _) = error else { return false }
+        return code == "ErrorItemNotFound" || code == "ErrorInvalidIdMalformed"
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Hummingbird
+import MIME
+import Synchronization
+@testable import MailProtocols
+
+// The SOAP operations of the fake EWS server: each reads the operation element of the request
+// and writes the reply in the shape Exchange documents (envelopes from EWSResponseFixtures).
+extension FakeEWSServer {
+    func answer(_ body: [UInt8]) -> Response {
+        guard let envelope = try? EWSXMLDocument.parse(body), let operation = envelope.child("Body")?.children.first else {
+            return Self.soapFault(code: "ErrorSchemaValidation", message: "The request failed schema validation: the body is not a SOAP envelope.")
+        }
+        guard envelope.child("Header")?.child("RequestServerVersion")?.attributes["Version"] == "Exchange2013_SP1" else {
+            return Self.soapFault(code: "ErrorInvalidServerVersion", message: "The specified server version is invalid.")
+        }
+        switch operation.name {
+        case "FindItem": return Self.response(findItem(operation))
+        case "GetItem": return Self.response(getItem(operation))
+        case "SyncFolderItems": return Self.response(syncFolderItems(operation))
+        case "UpdateItem": return Self.response(updateItem(operation))
+        case "CreateItem": return Self.response(createItem(operation))
+        default: return Self.soapFault(code: "ErrorInvalidRequest", message: "The request is invalid.")
+        }
+    }
+
+    static func soapFault(code: String, message: String) -> Response {
+        let fault = EWSResponseFixtures.envelope("""
+            <s:Fault>
+              <faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:\(code)</faultcode>
+              <faultstring xml:lang="en-US">\(escaped(message))</faultstring>
+              <detail>
+                <e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">\(code)</e:ResponseCode>
+                <e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">\(escaped(message))</e:Message>
+              </detail>
+            </s:Fault>
+            """)
+        return response(fault, status: .internalServerError)
+    }
+
+    // MARK: FindItem
+
+    private func findItem(_ operation: EWSXMLElement) -> String {
+        let view = operation.child("IndexedPageItemView")
+        let maximum = view?.attributes["MaxEntriesReturned"].flatMap { Int($0) } ?? 1000
+        let offset = view?.attributes["Offset"].flatMap { Int($0) } ?? 0
+        let folder = operation.child("ParentFolderIds")?.child("DistinguishedFolderId")?.attributes["Id"] ?? "inbox"
+        let after = operation.child("Restriction")?.descendant("Constant")?.attributes["Value"].flatMap(EWSDateTime.date(from:))
+        return state.withLock { state -> String in
+            let matching = state.items
+                .filter { item in item.folder == folder && (after.map { item.receivedAt > $0 } ?? true) }
+                .sorted { $0.receivedAt > $1.receivedAt }
+            let page = matching.dropFirst(offset).prefix(maximum)
+            let next = min(offset, matching.count) + page.count
+            let entries = page.map { item in
+                "<t:\(item.kind)>\(Self.itemID(item))<t:Subject>\(Self.escaped(item.subject))</t:Subject>"
+                    + "<t:DateTimeReceived>\(EWSDateTime.string(from: item.receivedAt))</t:DateTimeReceived></t:\(item.kind)>"
+            }
+            return EWSResponseFixtures.operation("FindItem", """
+                <m:FindItemResponseMessage ResponseClass="Success">
+                  <m:ResponseCode>NoError</m:ResponseCode>
+                  <m:RootFolder IndexedPagingOffset="\(next)" TotalItemsInView="\(matching.count)" IncludesLastItemInRange="\(next >= matching.count)">
+                    <t:Items>\(entries.joined())</t:Items>
+                  </m:RootFolder>
+                </m:FindItemResponseMessage>
+                """)
+        }
+    }
+
+    // MARK: GetItem
+
+    private func getItem(_ operation: EWSXMLElement) -> String {
+        let ids = operation.child("ItemIds")?.children(named: "ItemId").map { $0.attributes["Id"] ?? "" } ?? []
+        let bodyLimit = operation.child("ItemShape")?.trimmedText(of: "MaximumBodySize").flatMap { Int($0) }.map { $0 * 1024 }
+        return state.withLock { state -> String in
+            let messages = ids.map { id -> String in
+                guard id.hasPrefix("AAMk") else {
+                    return Self.errorMessage("GetItem", code: "ErrorInvalidIdMalformed", text: "Id is malformed.")
+                }
+                guard let item = state.items.first(where: { $0.id == id }) else {
+                    return Self.errorMessage(
+                        "GetItem", code: "ErrorItemNotFound",
+                        text: "The specified object was not found in the store., The process failed to get the correct properties.")
+                }
+                return """
+                    <m:GetItemResponseMessage ResponseClass="Success">
+                      <m:ResponseCode>NoError</m:ResponseCode>
+                      <m:Items>\(Self.fullItem(item, bodyLimit: bodyLimit))</m:Items>
+                    </m:GetItemResponseMessage>
+                    """
+            }
+            return EWSResponseFixtures.operation("GetItem", messages.joined(separator: "\n"))
+        }
+    }
+
+    private static func fullItem(_ item: Item, bodyLimit: Int?) -> String {
+        var xml = "<t:\(item.kind)>" + itemID(item)
+        xml += "<t:Subject>\(escaped(item.subject))</t:Subject>"
+        xml += "<t:DateTimeReceived>\(EWSDateTime.string(from: item.receivedAt))</t:DateTimeReceived>"
+        if !item.categories.isEmpty {
+            xml += "<t:Categories>" + item.categories.map { "<t:String>\(escaped($0))</t:String>" }.joined() + "</t:Categories>"
+        }
+        if let inReplyTo = item.inReplyTo { xml += "<t:InReplyTo>\(escaped(inReplyTo))</t:InReplyTo>" }
+        xml += "<t:Preview>\(escaped(item.preview))</t:Preview>"
+        let body = bodyLimit.map { String(item.textBody.prefix($0)) } ?? item.textBody
+        xml += "<t:TextBody BodyType=\"Text\" IsTruncated=\"\(body.count < item.textBody.count)\">\(escaped(body))</t:TextBody>"
+        if !item.to.isEmpty {
+            xml += "<t:ToRecipients>" + item.to.map(mailbox).joined() + "</t:ToRecipients>"
+        }
+        if let from = item.from { xml += "<t:From>" + mailbox(from) + "</t:From>" }
+        xml += "<t:InternetMessageId>\(escaped("<" + item.internetMessageID + ">"))</t:InternetMessageId>"
+        if let references = item.references { xml += "<t:References>\(escaped(references))</t:References>" }
+        return xml + "</t:\(item.kind)>"
+    }
+
+    private static func mailbox(_ address: MailAddress) -> String {
+        "<t:Mailbox>" + (address.name.map { "<t:Name>\(escaped($0))</t:Name>" } ?? "")
+            + "<t:EmailAddress>\(escaped(address.address))</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>OneOff</t:MailboxType></t:Mailbox>"
+    }
+
+    // MARK: SyncFolderItems
+
+    static func syncState(at position: Int) -> String {
+        Data("fake-sync-\(position)".utf8).base64EncodedString()
+    }
+
+    private static func position(in syncState: String) -> Int? {
+        guard let data = Data(base64Encoded: syncState), let text = String(data: data, encoding: .utf8), text.hasPrefix("fake-sync-") else {
+            return nil
+        }
+        return Int(text.dropFirst("fake-sync-".count))
+    }
+
+    private func syncFolderItems(_ operation: EWSXMLElement) -> String {
+        let given = operation.trimmedText(of: "SyncState").flatMap { $0.isEmpty ? nil : $0 }
+        let maximum = operation.trimmedText(of: "MaxChangesReturned").flatMap { Int($0) } ?? 512
+        return state.withLock { state -> String in
+            var start = 0
+            if let given {
+                guard state.issuedSyncStates.contains(given), let position = Self.position(in: given), position <= state.log.count else {
+                    return EWSResponseFixtures.invalidSyncState
+                }
+                start = position
+            }
+            let batch = state.log[start...].prefix(max(maximum, 1))
+            let end = start + batch.count
+            let newState = Self.syncState(at: end)
+            state.issuedSyncStates.insert(newState)
+            let changes = batch.map { change -> String in
+                switch change {
+                case .created(let id):
+                    guard let item = state.items.first(where: { $0.id == id }) else { return "" }
+                    return "<t:Create><t:\(item.kind)>\(Self.itemID(item))"
+                        + "<t:DateTimeReceived>\(EWSDateTime.string(from: item.receivedAt))</t:DateTimeReceived></t:\(item.kind)></t:Create>"
+                case .updated(let id):
+                    guard let item = state.items.first(where: { $0.id == id }) else { return "" }
+                    return "<t:Update><t:\(item.kind)>\(Self.itemID(item))</t:\(item.kind)></t:Update>"
+                }
+            }
+            return EWSResponseFixtures.operation("SyncFolderItems", """
+                <m:SyncFolderItemsResponseMessage ResponseClass="Success">
+                  <m:ResponseCode>NoError</m:ResponseCode>
+                  <m:SyncState>\(newState)</m:SyncState>
+                  <m:IncludesLastItemInRange>\(end >= state.log.count)</m:IncludesLastItemInRange>
+                  <m:Changes>\(changes.joined())</m:Changes>
+                </m:SyncFolderItemsResponseMessage>
+                """)
+        }
+    }
+
+    // MARK: UpdateItem
+
+    private func updateItem(_ operation: EWSXMLElement) -> String {
+        let overwrites = operation.attributes["ConflictResolution"] == "AlwaysOverwrite"
+        let itemChanges = operation.child("ItemChanges")?.children(named: "ItemChange") ?? []
+        return state.withLock { state -> String in
+            let messages = itemChanges.map { change -> String in
+                guard let idElement = change.child("ItemId"), let id = idElement.attributes["Id"], id.hasPrefix("AAMk") else {
+                    return Self.errorMessage("UpdateItem", code: "ErrorInvalidIdMalformed", text: "Id is malformed.")
+                }
+                guard let index = state.items.firstIndex(where: { $0.id == id }) else {
+                    return Self.errorMessage("UpdateItem", code: "ErrorItemNotFound", text: "The specified object was not found in the store.")
+                }
+                if var pending = state.outlookChanges[id], !pending.isEmpty {
+                    state.items[index].categories.append(pending.removeFirst())
+                    state.items[index].version += 1
+                    state.log.append(.updated(id))
+                    state.outlookChanges[id] = pending
+                }
+                guard let changeKey = idElement.attributes["ChangeKey"] else {
+                    return Self.errorMessage(
+                        "UpdateItem", code: "ErrorChangeKeyRequiredForWriteOperations", text: "The change key is required for this operation.")
+                }
+                guard changeKey == state.items[index].changeKey || overwrites else {
+                    return Self.errorMessage("UpdateItem", code: "ErrorIrresolvableConflict", text: "An irresolvable conflict was detected.")
+                }
+                for update in change.child("Updates")?.children ?? [] {
+                    guard update.child("FieldURI")?.attributes["FieldURI"] == "item:Categories" else {
+                        return Self.errorMessage("UpdateItem", code: "ErrorInvalidPropertySet", text: "Only categories are updated here.")
+                    }
+                    switch update.name {
+                    case "SetItemField":
+                        state.items[index].categories = update.descendant("Categories")?.children(named: "String").map(\.text) ?? []
+                    case "DeleteItemField":
+                        state.items[index].categories = []
+                    default:
+                        return Self.errorMessage("UpdateItem", code: "ErrorInvalidPropertyUpdateSentMessage", text: "Unexpected update \(update.name).")
+                    }
+                }
+                state.items[index].version += 1
+                state.log.append(.updated(id))
+                let item = state.items[index]
+                return """
+                    <m:UpdateItemResponseMessage ResponseClass="Success">
+                      <m:ResponseCode>NoError</m:ResponseCode>
+                      <m:Items><t:\(item.kind)>\(Self.itemID(item))</t:\(item.kind)></m:Items>
+                      <m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>
+                    </m:UpdateItemResponseMessage>
+                    """
+            }
+            return EWSResponseFixtures.operation("UpdateItem", messages.joined(separator: "\n"))
+        }
+    }
+
+    // MARK: CreateItem
+
+    private func createItem(_ operation: EWSXMLElement) -> String {
+        let disposition = operation.attributes["MessageDisposition"] ?? ""
+        let savedFolder = operation.child("SavedItemFolderId")?.child("DistinguishedFolderId")?.attributes["Id"]
+        guard disposition == "SendAndSaveCopy" || disposition == "SendOnly" else {
+            return EWSResponseFixtures.operation(
+                "CreateItem", Self.errorMessage("CreateItem", code: "ErrorInvalidRequest", text: "Only sending is supported by the fake."))
+        }
+        guard let message = operation.child("Items")?.child("Message"), let mimeText = message.trimmedText(of: "MimeContent"),
+              let mime = Data(base64Encoded: mimeText, options: .ignoreUnknownCharacters)
+        else {
+            return EWSResponseFixtures.operation("CreateItem", Self.errorMessage("CreateItem", code: "ErrorMimeContentInvalid", text: "Invalid MIME content."))
+        }
+        let summary = MessageSummary(parsing: Array(mime))
+        let sent = SentMessage(
+            mime: Array(mime), summary: summary, disposition: disposition, savedItemFolder: savedFolder,
+            bcc: message.child("BccRecipients")?.children(named: "Mailbox").compactMap { $0.trimmedText(of: "EmailAddress") } ?? [],
+            inReplyTo: message.trimmedText(of: "InReplyTo"), references: message.trimmedText(of: "References"))
+        state.withLock { state in
+            state.sent.append(sent)
+            guard disposition == "SendAndSaveCopy" else { return }
+            let number = state.nextItemNumber
+            state.nextItemNumber += 1
+            state.items.append(Item(
+                id: "AAMkADFake\(number)=", folder: savedFolder ?? "sentitems", subject: summary.subject ?? "", from: summary.from.first,
+                to: summary.to, receivedAt: Date(), textBody: summary.snippet, categories: [],
+                internetMessageID: summary.messageID ?? "", inReplyTo: sent.inReplyTo, references: sent.references))
+        }
+        return EWSResponseFixtures.operation("CreateItem", """
+            <m:CreateItemResponseMessage ResponseClass="Success">
+              <m:ResponseCode>NoError</m:ResponseCode>
+              <m:Items/>
+            </m:CreateItemResponseMessage>
+            """)
+    }
+
+    // MARK: Pieces
+
+    private static func itemID(_ item: Item) -> String {
+        "<t:ItemId Id=\"\(escaped(item.id))\" ChangeKey=\"\(escaped(item.changeKey))\"/>"
+    }
+
+    private static func errorMessage(_ operation: String, code: String, text: String) -> String {
+        """
+        <m:\(operation)ResponseMessage ResponseClass="Error">
+          <m:MessageText>\(escaped(text))</m:MessageText>
+          <m:ResponseCode>\(code)</m:ResponseCode>
+          <m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>
+          <m:Items/>
+        </m:\(operation)ResponseMessage>
+        """
+    }
+
+    static func escaped(_ text: String) -> String {
+        EWSXMLWriter.escaped(text, inAttribute: true)
+    }
+}
