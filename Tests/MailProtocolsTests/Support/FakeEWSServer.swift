@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import MIME
 import NIOCore
 import Synchronization
@@ -258,13 +259,17 @@ final class FakeEWSServer: Sendable {
         let responder = CallbackResponder { (request: Request, context: FakeEWSContext) in
             try await server.respond(to: request, context: context)
         }
+        // Critical only: stopping the fake cancels its server, which Hummingbird logs as an error.
+        var logger = Logger(label: "FakeEWS")
+        logger.logLevel = .critical
         let application = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "FakeEWS"),
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port { portContinuation.yield(port) }
                 portContinuation.finish()
-            })
+            },
+            logger: logger)
         let running = Task {
             defer { portContinuation.finish() }
             try await application.run()
