@@ -33,6 +33,28 @@ import Testing
         #expect(platform.companyID == nil)
     }
 
+    @Test func inboxPermissionsFollowTheRoleTable() {
+        let table: [(Permission, [Role])] = [
+            (.viewInbox, [.owner, .admin, .manager, .viewer]),
+            (.correctClassification, [.owner, .admin, .manager]),
+            (.manageMailboxes, [.owner, .admin]),
+            (.manageCategories, [.owner, .admin]),
+        ]
+        for (permission, allowed) in table {
+            for role in Role.allCases {
+                #expect(AccessPolicy.allows(role, permission) == allowed.contains(role), "\(role) \(permission)")
+            }
+        }
+    }
+
+    @Test func platformScopeReadsTheInboxButChangesNothingInIt() {
+        let platform = TenantScope.platform(userID: UUID())
+        #expect(AccessPolicy.allows(platform, .viewInbox))
+        #expect(!AccessPolicy.allows(platform, .manageMailboxes))
+        #expect(!AccessPolicy.allows(platform, .manageCategories))
+        #expect(!AccessPolicy.allows(platform, .correctClassification))
+    }
+
     @Test func tenantRolesNeverReachThePlatformConsole() {
         for role in Role.allCases {
             #expect(!AccessPolicy.allows(role, .viewPlatform))

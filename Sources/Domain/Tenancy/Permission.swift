@@ -7,14 +7,23 @@ public enum Permission: Sendable, CaseIterable {
     case viewAuditTrail
     case manageJobs
     case viewPlatform
+    /// Read the processed inbox: messages, categories, verdicts, charts.
+    case viewInbox
+    /// Add, edit, pause and remove mailboxes (their passwords pass through these hands).
+    case manageMailboxes
+    /// Edit categories, rules and the inbox settings.
+    case manageCategories
+    /// Change a message's category (relabels it and trains the tenant's classifier).
+    case correctClassification
 }
 
 public enum AccessPolicy {
     /// The permission table for tenant roles.
     public static func allows(_ role: Role, _ permission: Permission) -> Bool {
         switch permission {
-        case .viewWorkspace: true
-        case .manageUsers, .editCompanySettings, .viewAuditTrail, .manageJobs: role >= .admin
+        case .viewWorkspace, .viewInbox: true
+        case .manageUsers, .editCompanySettings, .viewAuditTrail, .manageJobs, .manageMailboxes, .manageCategories: role >= .admin
+        case .correctClassification: role >= .manager
         case .viewPlatform: false
         }
     }
@@ -23,9 +32,12 @@ public enum AccessPolicy {
     public static func allows(_ scope: TenantScope, _ permission: Permission) -> Bool {
         switch scope {
         case .tenant(let member): allows(member.role, permission)
-        case .platform: permission == .viewPlatform || permission == .viewAuditTrail || permission == .viewWorkspace
+        case .platform: readOnlyPlatformPermissions.contains(permission)
         }
     }
+
+    /// What the platform scope may do: look, never change.
+    private static let readOnlyPlatformPermissions: Set<Permission> = [.viewPlatform, .viewAuditTrail, .viewWorkspace, .viewInbox]
 
     /// Which roles an actor may grant or take away: never above their own, and only an owner
     /// makes owners.

@@ -15,6 +15,15 @@ enum SchemaMigrations {
             M0007CreateAuditEvents(),
             M0008CreateJobs(),
             M0009CreateProbeRuns(),
+            M0010CreateMailboxes(),
+            M0011CreateMailboxCheckpoints(),
+            M0012CreateInboundMessages(),
+            M0013CreateInboxCategories(),
+            M0014CreateInboxRules(),
+            M0015CreateMessageClassifications(),
+            M0016CreateLabelActions(),
+            M0017CreateClassificationCorrections(),
+            M0018CreateInboxSettings(),
         ] as [any Migration])
         return migrations
     }

@@ -16,7 +16,8 @@ public struct UserRepository: Sendable {
 
     // MARK: Sign-up and platform accounts
 
-    /// Creates a tenant and its owner in one transaction.
+    /// Creates a tenant and its owner in one transaction, together with the starter inbox
+    /// categories of the chosen language (so a failed sign-up leaves no categories behind).
     public func signUp(_ form: NewCompanyOwner, passwordHash: String) async throws -> (Company, User) {
         let now = clock.now()
         return try await persistence.database.transaction { db in
@@ -34,6 +35,7 @@ public struct UserRepository: Sendable {
             owner.companyID = company.id
             owner.role = Role.owner.rawValue
             try await Self.insertUnique(owner, on: db)
+            try await CategoryRepository.seedDefaults(companyID: try company.requireID(), locale: form.locale, now: now, on: db)
             return (try company.toDomain(), try owner.toDomain())
         }
     }

@@ -1,0 +1,170 @@
+import Domain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Verdicts on messages (one current verdict per message) and people's corrections of them,
+/// which double as training examples for the tenant's embedded classifier.
+public struct ClassificationRepository: Sendable {
+    let persistence: Persistence
+    let clock: any StorageClock
+
+    public init(persistence: Persistence, clock: any StorageClock = SystemStorageClock()) {
+        self.persistence = persistence
+        self.clock = clock
+    }
+
+    static let chunkSize = 50
+    /// The most training examples handed to the embedded classifier.
+    public static let maximumTrainingExamples = 5_000
+
+    // MARK: Classify worker
+
+    /// Saves a classify job's verdicts and returns the current verdict of every message it
+    /// named (in the order given): what the label planner should act on.
+    ///
+    /// An upsert per message, so running the job again changes nothing that is already so. A
+    /// verdict never replaces a person's correction. Messages of other tenants are skipped; a
+    /// category that is not the tenant's (deleted meanwhile) is saved as "no category, needs review".
+    @discardableResult
+    public func save(_ verdicts: [NewClassification], companyID: UUID) async throws -> [MessageClassification] {
+        let now = clock.now()
+        var latest: [UUID: NewClassification] = [:]
+        for verdict in verdicts { latest[verdict.messageID] = verdict }
+        let order = verdicts.map(\.messageID).uniqued { $0 }
+        guard !order.isEmpty else { return [] }
+        let db = persistence.database
+        let known = try await existingMessageIDs(order, companyID: companyID, on: db)
+        let categories = Set(try await InboxCategoryModel.query(on: db).filter(\.$companyID == companyID).all().compactMap(\.id))
+        let rows: [NewClassification] = order.compactMap { id in
+            guard known.contains(id), var verdict = latest[id] else { return nil }
+            if let category = verdict.categoryID, !categories.contains(category) {
+                verdict.categoryID = nil
+                verdict.needsReview = true
+            }
+            return verdict
+        }
+        for chunk in rows.chunked(into: Self.chunkSize) {
+            let insert = db.asSQL.insert(into: MessageClassificationModel.schema)
+                .columns("id", "company_id", "message_id", "category_id", "confidence", "reason", "source", "needs_review", "classified_at")
+            for verdict in chunk {
+                insert.values([
+                    SQLBind(UUID()), SQLBind(companyID), SQLBind(verdict.messageID), SQLBind(verdict.categoryID),
+                    SQLBind(verdict.confidence), SQLBind(verdict.reason), SQLBind(verdict.source), SQLBind(verdict.needsReview),
+                    SQLBind(now),
+                ] as [any SQLExpression])
+            }
+            try await insert.onConflict(with: ["message_id"]) {
+                $0.set(excludedValueOf: "category_id").set(excludedValueOf: "confidence").set(excludedValueOf: "reason")
+                    .set(excludedValueOf: "source").set(excludedValueOf: "needs_review").set(excludedValueOf: "classified_at")
+                    .where(SQLRaw("message_classifications.corrected_at IS NULL"))
+            }.run()
+        }
+        return try await classifications(order.filter { known.contains($0) }, companyID: companyID)
+    }
+
+    /// Current verdicts of these messages, in the order given (messages without one are left out).
+    public func classifications(_ messageIDs: [UUID], companyID: UUID) async throws -> [MessageClassification] {
+        var found: [UUID: MessageClassification] = [:]
+        for chunk in messageIDs.uniqued(by: { $0 }).chunked(into: 500) {
+            for model in try await MessageClassificationModel.query(on: persistence.database)
+                .filter(\.$companyID == companyID).filter(\.$messageID ~~ Array(chunk)).all() {
+                found[model.messageID] = model.toDomain()
+            }
+        }
+        return messageIDs.uniqued { $0 }.compactMap { found[$0] }
+    }
+
+    /// The tenant's corrections, oldest first, for training the embedded classifier.
+    public func trainingExamples(companyID: UUID) async throws -> [ClassificationCorrection] {
+        try await ClassificationCorrectionModel.query(on: persistence.database).filter(\.$companyID == companyID)
+            .sort(\.$createdAt, .descending).limit(Self.maximumTrainingExamples).all()
+            .map { try $0.toDomain() }.reversed()
+    }
+
+    // MARK: Pages
+
+    public func classification(forMessage messageID: UUID, scope: TenantScope) async throws -> MessageClassification? {
+        let query = MessageClassificationModel.query(on: persistence.database).filter(\.$messageID == messageID)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        return try await query.first()?.toDomain()
+    }
+
+    /// A person sets the message's category. The verdict becomes theirs (confidence 1, no review
+    /// needed, never overwritten by a classifier again), and the message is remembered as a
+    /// training example: a second correction of the same message replaces the first example.
+    /// Relabelling in the mailbox is the caller's next step (`LabelPlan` + `LabelActionRepository`).
+    public func correct(_ member: TenantMember, messageID: UUID, categoryID: UUID) async throws -> MessageClassification {
+        let now = clock.now()
+        return try await persistence.database.transaction { db in
+            guard let message = try await InboundMessageModel.query(on: db).filter(\.$id == messageID)
+                .filter(\.$companyID == member.companyID).first() else { throw StorageError.notFound }
+            guard try await InboxCategoryModel.query(on: db).filter(\.$id == categoryID)
+                .filter(\.$companyID == member.companyID).first() != nil else { throw StorageError.notFound }
+            let verdict = try await MessageClassificationModel.query(on: db).filter(\.$messageID == messageID)
+                .filter(\.$companyID == member.companyID).first() ?? MessageClassificationModel.blank(messageID: messageID, companyID: member.companyID)
+            verdict.categoryID = categoryID
+            verdict.confidence = 1
+            verdict.reason = ""
+            verdict.source = MessageClassification.correctionSource
+            verdict.needsReview = false
+            verdict.classifiedAt = now
+            verdict.correctedBy = member.userID
+            verdict.correctedAt = now
+            try await verdict.save(on: db)
+
+            try await ClassificationCorrectionModel.query(on: db).filter(\.$messageID == messageID)
+                .filter(\.$companyID == member.companyID).delete()
+            let example = ClassificationCorrectionModel()
+            example.id = UUID()
+            example.companyID = member.companyID
+            example.messageID = messageID
+            example.categoryID = categoryID
+            example.sender = message.fromName.map { "\($0) <\(message.fromAddress)>" } ?? message.fromAddress
+            example.subject = message.subject
+            example.snippet = message.snippet
+            example.correctedBy = member.userID
+            example.createdAt = now
+            try await example.create(on: db)
+            return verdict.toDomain()
+        }
+    }
+
+    /// The tenant's corrections, newest first; the platform scope names the company.
+    public func corrections(_ scope: TenantScope, companyID: UUID? = nil, limit: Int = 100) async throws -> [ClassificationCorrection] {
+        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
+        if let requested = companyID, requested != company { throw StorageError.notFound }
+        return try await ClassificationCorrectionModel.query(on: persistence.database).filter(\.$companyID == company)
+            .sort(\.$createdAt, .descending).limit(max(1, limit)).all().map { try $0.toDomain() }
+    }
+
+    /// Forgets a training example (the message's verdict stays as it is).
+    public func deleteCorrection(_ member: TenantMember, id: UUID) async throws {
+        let db = persistence.database
+        guard try await ClassificationCorrectionModel.query(on: db).filter(\.$id == id).filter(\.$companyID == member.companyID).first() != nil else {
+            throw StorageError.notFound
+        }
+        try await ClassificationCorrectionModel.query(on: db).filter(\.$id == id).filter(\.$companyID == member.companyID).delete()
+    }
+
+    // MARK: Helpers
+
+    private func existingMessageIDs(_ ids: [UUID], companyID: UUID, on db: any Database) async throws -> Set<UUID> {
+        var known = Set<UUID>()
+        for chunk in ids.chunked(into: 500) {
+            let models = try await InboundMessageModel.query(on: db).filter(\.$companyID == companyID).filter(\.$id ~~ Array(chunk)).all()
+            known.formUnion(models.compactMap(\.id))
+        }
+        return known
+    }
+}
+
+extension MessageClassificationModel {
+    static func blank(messageID: UUID, companyID: UUID) -> MessageClassificationModel {
+        let model = MessageClassificationModel()
+        model.id = UUID()
+        model.companyID = companyID
+        model.messageID = messageID
+        return model
+    }
+}
