@@ -114,6 +114,11 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "Storage",
+                "MIME",
+                "MailProtocols",
+                "LLM",
+                "Classifier",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +131,7 @@ let package = Package(
                 "Domain",
                 "Storage",
                 "Workers",
+                "MailProtocols",
                 "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -212,7 +218,14 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Domain", "TestSupport", .product(name: "FluentKit", package: "fluent-kit")], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Storage", "Domain", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "Storage", "Domain", "TestSupport", "MailProtocols", "MIME", "LLM", "ProviderFakes",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WebTests",
             dependencies: [
