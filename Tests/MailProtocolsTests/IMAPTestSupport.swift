@@ -2,52 +2,33 @@ import Foundation
 import Synchronization
 @testable import MailProtocols
 
-/// A transcript of server bytes fed to the real framer and parser, the way the network
-/// would: line by line, literals by count. Running out of bytes is a closed connection.
-actor TranscriptBytes: IMAPByteSource {
-    private let bytes: [UInt8]
-    private var position = 0
-
-    init(_ text: String) {
-        bytes = Array(text.utf8)
-    }
-
-    var isExhausted: Bool { position >= bytes.count }
-
-    func readLine() throws -> [UInt8] {
-        var index = position
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "\r"), bytes[index + 1] == UInt8(ascii: "\n") {
-                let line = Array(bytes[position..<index])
-                position = index + 2
-                return line
-            }
-            index += 1
+/// A transcript of server bytes cut the way the client cuts what the network delivers: the
+/// frame scanner measures each response, the framer takes it apart. A transcript ending in the
+/// middle of a response is a closed connection.
+enum TranscriptFrames {
+    static func rawResponses(_ text: String) throws -> [IMAPRawResponse] {
+        let bytes = Array(text.utf8)
+        let scanner = IMAPFrameScanner(maximumLineLength: MailTransport.maximumLineLength)
+        var responses: [IMAPRawResponse] = []
+        var offset = 0
+        while offset < bytes.count {
+            let length = try bytes[offset...].withUnsafeBytes { try scanner.completeFrameLength(in: $0) }
+            guard let length else { throw MailTransportError.closedByServer }
+            var position = offset
+            responses.append(try IMAPResponseFramer.response(in: bytes, from: &position))
+            guard position == offset + length else { throw IMAPTranscript.TranscriptError.scannerAndFramerDisagree(scanned: length, framed: position - offset) }
+            offset += length
         }
-        position = bytes.count
-        throw MailTransportError.closedByServer
-    }
-
-    func readBytes(_ count: Int) throws -> [UInt8] {
-        guard position + count <= bytes.count else {
-            position = bytes.count
-            throw MailTransportError.closedByServer
-        }
-        defer { position += count }
-        return Array(bytes[position..<(position + count)])
+        return responses
     }
 }
 
 enum IMAPTranscript {
     /// Every response in `lines` (joined with CRLF, a final CRLF added).
     static func responses(_ lines: [String], namesAreUTF8: Bool = false) async throws -> [IMAPResponse] {
-        let source = TranscriptBytes(lines.joined(separator: "\r\n") + "\r\n")
-        var responses: [IMAPResponse] = []
-        while !(await source.isExhausted) {
-            let raw = try await IMAPResponseFramer.readResponse(from: source)
-            responses.append(try IMAPResponseParser.parse(raw, options: .init(namesAreUTF8: namesAreUTF8)))
+        try TranscriptFrames.rawResponses(lines.joined(separator: "\r\n") + "\r\n").map {
+            try IMAPResponseParser.parse($0, options: .init(namesAreUTF8: namesAreUTF8))
         }
-        return responses
     }
 
     static func response(_ lines: String..., namesAreUTF8: Bool = false) async throws -> IMAPResponse {
@@ -70,6 +51,7 @@ enum IMAPTranscript {
 
     enum TranscriptError: Error {
         case notOneResponse(Int)
+        case scannerAndFramerDisagree(scanned: Int, framed: Int)
     }
 }
 

@@ -70,12 +70,19 @@ extension IMAPClient {
         try await write(Array("\(tag) IDLE\r\n".utf8))
 
         let wakes = IMAPEventQueue<IdleWake>()
+        // Responses that came in with the previous command's burst are the first news.
+        for raw in try takeBufferedResponses() {
+            wakes.push(.response(raw))
+        }
         let readTimeout = interval + endpoint.commandTimeout + .seconds(30)
         Task {
-            let source = IMAPTransportSource(transport: transport, timeout: readTimeout)
             do {
                 while true {
-                    let raw = try await IMAPResponseFramer.readResponse(from: source)
+                    // One response per read: the reader stops at the tagged completion and must
+                    // not have taken bytes that belong to the next command.
+                    var frame = ReceivedResponses()
+                    frame.reset(to: try await transport.readFrames(Self.frameScanner, upTo: 1, timeout: readTimeout))
+                    let raw = try frame.next()
                     wakes.push(.response(raw))
                     if raw.isTagged { break }
                 }

@@ -34,6 +34,9 @@ public actor IMAPClient {
     /// Replaces the endpoint's command timeout while set (LOGOUT waits less than a FETCH).
     var responseTimeout: Duration?
     private var isBusy = false
+    /// Complete responses read in one go from the transport and not yet parsed (see
+    /// `readResponse`).
+    private var received = ReceivedResponses()
     private var waitingCallers: [CheckedContinuation<Void, Never>] = []
 
     public init(endpoint: MailServerEndpoint, logger: Logger? = nil) {
@@ -59,6 +62,8 @@ public actor IMAPClient {
                 guard !isAuthenticated, capabilities.contains("STARTTLS") else { throw IMAPError.startTLSNotOffered }
                 try await run(IMAPCommand("STARTTLS"))
                 guard let transport else { throw IMAPError.notConnected }
+                // Whatever arrived after the go-ahead in the clear may have been injected on the way.
+                received.removeAll()
                 try await transport.startTLS()
                 // Anything learnt in the clear may have been forged (RFC 3501 §6.2.1).
                 capabilities = IMAPCapabilities([String]())
@@ -109,6 +114,7 @@ public actor IMAPClient {
     func dropConnection() async {
         guard let transport else { return }
         self.transport = nil
+        received.removeAll()
         isAuthenticated = false
         isUTF8Enabled = false
         isCondStoreEnabled = false
@@ -304,12 +310,28 @@ public actor IMAPClient {
         IMAPResponseParser.Options(namesAreUTF8: isUTF8Enabled)
     }
 
+    /// The next response. The transport hands over every complete response it has buffered in
+    /// one event-loop hop (a FETCH burst is dozens of them), and they are cut apart here without
+    /// waiting: reading a line or a literal at a time cost a hop each, which was most of a
+    /// sync's client-side time.
     func readResponse(timeout: Duration? = nil) async throws -> IMAPResponse {
         guard let transport else { throw IMAPError.notConnected }
-        let source = IMAPTransportSource(transport: transport, timeout: timeout ?? responseTimeout)
-        let raw = try await IMAPResponseFramer.readResponse(from: source)
+        if received.isEmpty {
+            received.reset(to: try await transport.readFrames(Self.frameScanner, timeout: timeout ?? responseTimeout))
+        }
+        let raw = try received.next()
         return try IMAPResponseParser.parse(raw, options: parserOptions)
     }
+
+    /// Hands over the responses already read but not yet parsed (IDLE reads on its own).
+    func takeBufferedResponses() throws -> [IMAPRawResponse] {
+        var responses: [IMAPRawResponse] = []
+        while !received.isEmpty { responses.append(try received.next()) }
+        received.removeAll()
+        return responses
+    }
+
+    static let frameScanner = IMAPFrameScanner(maximumLineLength: MailTransport.maximumLineLength)
 
     func write(_ bytes: [UInt8]) async throws {
         guard let transport else { throw IMAPError.notConnected }
@@ -342,5 +364,26 @@ struct IMAPCommandsInFlight {
         guard let index = indexByTag.removeValue(forKey: tag) else { return false }
         completions[index] = completion
         return true
+    }
+}
+
+/// Bytes holding whole responses, consumed from the front.
+struct ReceivedResponses {
+    private var bytes: [UInt8] = []
+    private var offset = 0
+
+    var isEmpty: Bool { offset >= bytes.count }
+
+    mutating func reset(to bytes: [UInt8]) {
+        self.bytes = bytes
+        offset = 0
+    }
+
+    mutating func removeAll() {
+        reset(to: [])
+    }
+
+    mutating func next() throws -> IMAPRawResponse {
+        try IMAPResponseFramer.response(in: bytes, from: &offset)
     }
 }

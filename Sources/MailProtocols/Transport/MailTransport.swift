@@ -115,6 +115,13 @@ public final class MailTransport: Sendable {
         try await read(.bytes(count), timeout: timeout)
     }
 
+    /// Every complete frame already received (at least one, waiting for it if need be), as one
+    /// run of bytes: for protocols whose replies come in bursts, so a burst costs one hop.
+    /// A frame longer than `limit` still comes whole; beyond `limit` no further frame is added.
+    public func readFrames(_ scanner: any MailFrameScanner, upTo limit: Int = 256 * 1024, timeout: Duration? = nil) async throws -> [UInt8] {
+        try await read(.frames(scanner, upTo: limit), timeout: timeout)
+    }
+
     private func read(_ request: MailTransportInboundHandler.ReadRequest, timeout: Duration?) async throws -> [UInt8] {
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: [UInt8].self)

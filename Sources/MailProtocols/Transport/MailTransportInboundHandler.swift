@@ -12,6 +12,10 @@ final class MailTransportInboundHandler: ChannelInboundHandler {
         case line
         /// Exactly this many bytes, line ends included (an IMAP literal).
         case bytes(Int)
+        /// Every complete frame already buffered (at least one), as one run of bytes, cut by
+        /// the protocol's own `MailFrameScanner`. One event-loop hop then carries many
+        /// responses instead of one per line and literal.
+        case frames(any MailFrameScanner, upTo: Int)
     }
 
     private struct PendingRead {
@@ -102,6 +106,18 @@ final class MailTransportInboundHandler: ChannelInboundHandler {
             case .incomplete:
                 if let endOfInput { finishRead(.failure(endOfInput)) }
             }
+        case .frames(let scanner, let limit):
+            switch scanFrames(scanner, upTo: limit) {
+            case .success(0):
+                if let endOfInput { finishRead(.failure(endOfInput)) }
+            case .success(let length):
+                let bytes = received.readBytes(length: length) ?? []
+                consumed()
+                finishRead(.success(bytes))
+            case .failure(let error):
+                finishRead(.failure(error))
+                abandonConnection(because: .closedByServer)
+            }
         case .bytes(let count):
             if received.readableBytes >= count {
                 let bytes = received.readBytes(length: max(count, 0)) ?? []
@@ -109,6 +125,21 @@ final class MailTransportInboundHandler: ChannelInboundHandler {
                 finishRead(.success(bytes))
             } else if let endOfInput {
                 finishRead(.failure(endOfInput))
+            }
+        }
+    }
+
+    /// The length of the longest buffered prefix made of whole frames, stopping once it passes
+    /// `limit` (a single frame may be longer); 0 while not even one frame is complete.
+    private func scanFrames(_ scanner: any MailFrameScanner, upTo limit: Int) -> Result<Int, any Error> {
+        Result {
+            try received.withUnsafeReadableBytes { bytes in
+                var end = 0
+                while end < bytes.count, end < limit {
+                    guard let length = try scanner.completeFrameLength(in: UnsafeRawBufferPointer(rebasing: bytes[end...])) else { break }
+                    end += length
+                }
+                return end
             }
         }
     }
