@@ -46,11 +46,12 @@ public struct Bounce: Sendable, Equatable {
         detect(in: root, parts: root.allParts)
     }
 
-    /// The same, given the message's parts in document order.
-    static func detect(in message: MIMEPart, parts: [MIMEPart]) -> Bounce? {
+    /// The same, given the message's parts in document order and, when the caller has it
+    /// already, the subject folded by `BounceText.folded`.
+    static func detect(in message: MIMEPart, parts: [MIMEPart], foldedSubject: [UInt8]? = nil) -> Bounce? {
         if let feedback = feedbackReport(in: parts) { return feedback }
         if let amazon = AmazonSESNotification.read(message) { return amazon.bounce }
-        return BounceReport(message: message, parts: parts)?.bounce()
+        return BounceReport(message: message, parts: parts, foldedSubject: foldedSubject)?.bounce()
     }
 
     /// ARF (RFC 5965) abuse and feedback-loop reports, and Hotmail's JMRP complaints, which enclose
@@ -132,10 +133,10 @@ struct BounceReport {
 
     /// `nil` unless the message carries some sign of being a bounce. Header signs are checked
     /// first so an ordinary message costs no body scan.
-    init?(message: MIMEPart, parts: [MIMEPart]) {
+    init?(message: MIMEPart, parts: [MIMEPart], foldedSubject: [UInt8]? = nil) {
         let headers = message.headers
         let from = (headers.text("From") ?? "").lowercased().trimmingBlanks()
-        let subject = BounceText.folded(headers.text("Subject") ?? "")
+        let subject = foldedSubject ?? BounceText.folded(headers.text("Subject") ?? "")
         let returnPath = headers.raw("Return-Path").map { String(decoding: $0, as: UTF8.self).trimmingBlanks() }
         let emptySender = returnPath == "<>" || returnPath == "" || from == "<>" || from.isEmpty
         let autoSubmitted = (headers.text("Auto-Submitted") ?? "no").trimmingBlanks().lowercased()

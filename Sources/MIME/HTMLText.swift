@@ -162,48 +162,71 @@ enum Whitespace {
     static func collapse(_ text: String, limit: Int? = nil) -> String {
         var text = text
         return text.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(min(bytes.count, (limit ?? bytes.count) * 4))
-            var pendingSpace = false, pendingBreak = false
             let enough = limit ?? Int.max
-            var written = 0
-            var index = 0
-            while index < bytes.count {
-                let lead = bytes[index]
-                // Printable ASCII, most of any text, needs no classification.
-                if lead > 0x20, lead < 0x80 {
-                    if written > 0 {
-                        if pendingBreak { output.append(0x0A); written += 1 } else if pendingSpace { output.append(0x20); written += 1 }
-                    }
-                    pendingSpace = false
-                    pendingBreak = false
-                    output.append(lead)
-                    written += 1
-                    if written >= enough { break }
-                    index += 1
-                    continue
-                }
-                let length = sequenceLength(lead)
-                let end = min(index + length, bytes.count)
-                switch kind(bytes, index, end) {
-                case .lineBreak:
-                    pendingBreak = true
-                case .blank:
-                    pendingSpace = true
-                case .text:
-                    if written > 0 {
-                        if pendingBreak { output.append(0x0A); written += 1 } else if pendingSpace { output.append(0x20); written += 1 }
-                    }
-                    pendingSpace = false
-                    pendingBreak = false
-                    for position in index..<end { output.append(bytes[position]) }
-                    written += 1
-                }
-                if written >= enough { break }
-                index = end
+            // The output never outgrows the input (whitespace runs only shrink), nor four bytes
+            // a character beyond the limit; it is written straight into the string's storage,
+            // as short appends to an array cost more than the bytes they move.
+            let capacity = enough >= bytes.count ? bytes.count : min(bytes.count, enough * 4 + 4)
+            return String(unsafeUninitializedCapacity: capacity) { output in
+                collapse(bytes, into: output, enough: enough)
             }
-            return String(decoding: output, as: UTF8.self)
         }
+    }
+
+    /// Writes the collapsed text into `output` (at least as long as `bytes`, or four bytes a
+    /// character of `enough`) and returns the bytes written.
+    private static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, enough: Int) -> Int {
+        var count = 0
+        var pendingSpace = false, pendingBreak = false
+        var written = 0
+        var index = 0
+        func separate() {
+            if written > 0 {
+                if pendingBreak {
+                    output[count] = 0x0A; count += 1; written += 1
+                } else if pendingSpace {
+                    output[count] = 0x20; count += 1; written += 1
+                }
+            }
+            pendingSpace = false
+            pendingBreak = false
+        }
+        while index < bytes.count {
+            let lead = bytes[index]
+            // Printable ASCII, most of any text, needs no classification: a character is a byte.
+            if lead > 0x20, lead < 0x80 {
+                separate()
+                var runEnd = index + 1
+                let runLimit = index + min(bytes.count - index, max(enough - written, 1))
+                while runEnd < runLimit, bytes[runEnd] > 0x20, bytes[runEnd] < 0x80 { runEnd += 1 }
+                for position in index..<runEnd {
+                    output[count] = bytes[position]
+                    count += 1
+                }
+                written += runEnd - index
+                if written >= enough { break }
+                index = runEnd
+                continue
+            }
+            let length = sequenceLength(lead)
+            let end = min(index + length, bytes.count)
+            switch kind(bytes, index, end) {
+            case .lineBreak:
+                pendingBreak = true
+            case .blank:
+                pendingSpace = true
+            case .text:
+                separate()
+                for position in index..<end {
+                    output[count] = bytes[position]
+                    count += 1
+                }
+                written += 1
+            }
+            if written >= enough { break }
+            index = end
+        }
+        return count
     }
 
     private enum Kind { case lineBreak, blank, text }

@@ -12,19 +12,36 @@ public struct HeaderBlock: Sendable {
         let nameHash: UInt64
 
         init(name: String, raw: [UInt8]) {
+            self.init(name: name, raw: raw, nameHash: HeaderBlock.nameHash(name))
+        }
+
+        init(name: String, raw: [UInt8], nameHash: UInt64) {
             self.name = name
             self.raw = raw
-            nameHash = HeaderBlock.nameHash(name)
+            self.nameHash = nameHash
         }
     }
 
     /// FNV-1a over the name's bytes with ASCII letters lower-cased.
     static func nameHash(_ name: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            hash = (hash ^ UInt64(ASCIIFastPath.lowercased(byte))) &* 0x0000_0100_0000_01B3
-        }
+        // Names asked for are literals, whose bytes are contiguous: hash them in place.
+        if let hash = name.utf8.withContiguousStorageIfAvailable({ nameHash($0) }) { return hash }
+        var hash = nameHashSeed
+        for byte in name.utf8 { hash = nameHashStep(hash, byte) }
         return hash
+    }
+
+    static func nameHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash = nameHashSeed
+        for byte in bytes { hash = nameHashStep(hash, byte) }
+        return hash
+    }
+
+    private static let nameHashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    private static func nameHashStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(ASCIIFastPath.lowercased(byte))) &* 0x0000_0100_0000_01B3
     }
 
     /// Field names compared as ASCII without regard to case, on the strings' own bytes: a
@@ -65,15 +82,16 @@ public struct HeaderBlock: Sendable {
         // the unfolded value once a continuation line has come (most fields have none, and their
         // value is copied once, already trimmed).
         var name: String?
+        var nameHash: UInt64 = 0
         var valueStart = 0, valueEnd = 0
         var unfolded: [UInt8]?
         func finish() {
             guard let fieldName = name else { return }
             if let value = unfolded {
                 let raw = value.withUnsafeBufferPointer { Self.trimmed($0, from: 0, to: $0.count) }
-                fields.append(Field(name: fieldName, raw: raw))
+                fields.append(Field(name: fieldName, raw: raw, nameHash: nameHash))
             } else {
-                fields.append(Field(name: fieldName, raw: Self.trimmed(input, from: valueStart, to: valueEnd)))
+                fields.append(Field(name: fieldName, raw: Self.trimmed(input, from: valueStart, to: valueEnd), nameHash: nameHash))
             }
             name = nil
             unfolded = nil
@@ -106,7 +124,9 @@ public struct HeaderBlock: Sendable {
                 }
             } else if let colon = Self.fieldNameEnd(input, from: index, to: contentEnd) {
                 finish()
-                name = String(decoding: UnsafeBufferPointer(rebasing: input[index..<colon]), as: UTF8.self)
+                let nameBytes = UnsafeBufferPointer(rebasing: input[index..<colon])
+                name = String(decoding: nameBytes, as: UTF8.self)
+                nameHash = Self.nameHash(nameBytes)
                 valueStart = colon + 1
                 valueEnd = contentEnd
             } else if fields.isEmpty && name == nil {
@@ -135,8 +155,17 @@ public struct HeaderBlock: Sendable {
 
     /// The first field of that name (case-insensitive), raw.
     public func raw(_ name: String) -> [UInt8]? {
+        firstIndex(of: name).map { fields[$0].raw }
+    }
+
+    /// Compares hashes index by index: handing whole fields to a closure retained and released
+    /// each one's name and value, and a message's fields are searched some thirty times.
+    private func firstIndex(of name: String) -> Int? {
         let hash = Self.nameHash(name)
-        return fields.first { $0.nameHash == hash && Self.sameName($0.name, name) }?.raw
+        for index in fields.indices where fields[index].nameHash == hash && Self.sameName(fields[index].name, name) {
+            return index
+        }
+        return nil
     }
 
     /// The first field of that name, decoded for display (encoded words, 8-bit text).
@@ -146,7 +175,7 @@ public struct HeaderBlock: Sendable {
 
     public func all(_ name: String) -> [Field] {
         let hash = Self.nameHash(name)
-        return fields.filter { $0.nameHash == hash && Self.sameName($0.name, name) }
+        return fields.indices.filter { fields[$0].nameHash == hash && Self.sameName(fields[$0].name, name) }.map { fields[$0] }
     }
 
     /// `start..<end` without leading blanks and trailing blanks and carriage returns, copied.

@@ -67,11 +67,14 @@ public enum MailDate {
                 hour = parts[0]
                 minute = parts[1]
                 second = parts.count > 2 ? parts[2] : 0
-            } else if token.count >= 3, let monthNumber = MailDate.englishMonths[MailDate.lowercasedKey(token.prefix(3))] {
+            } else if token.count >= 3, let monthNumber = MailDate.englishMonth(MailDate.packedLowercase(token)) {
                 month = monthNumber
             } else if token.first == UInt8(ascii: "+") || token.first == UInt8(ascii: "-"), token.count == 5,
                       let value = MailDate.integer(token.dropFirst()) {
                 offset = (token.first == UInt8(ascii: "-") ? -1 : 1) * ((value / 100) * 3600 + (value % 100) * 60)
+            } else if let first = token.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"), let number = MailDate.integer(token) {
+                // Numbers before zone names: the day and the year are in every date, a named zone rarely.
+                take(number, digits: token.count)
             } else if token.count <= 4, let zone = MailDate.namedZones[MailDate.lowercasedKey(token)] {
                 offset = zone
             } else if let number = MailDate.integer(token) {
@@ -127,7 +130,30 @@ public enum MailDate {
     /// The English weekdays of ``weekdays`` by their first three letters; the Russian ones are
     /// never ASCII.
     static func isEnglishWeekday(_ token: ArraySlice<UInt8>) -> Bool {
-        token.count >= 3 && weekdays.contains(lowercasedKey(token.prefix(3)))
+        token.count >= 3 && englishWeekdays.contains(packedLowercase(token))
+    }
+
+    /// The first three bytes lower-cased in one integer: month and weekday names are looked up
+    /// on every date, and a string key cost more than the rest of the reading.
+    static func packedLowercase(_ token: ArraySlice<UInt8>) -> UInt32 {
+        var index = token.startIndex
+        var packed: UInt32 = 0
+        for _ in 0..<3 {
+            packed = packed << 8 | UInt32(ASCIIFastPath.lowercased(token[index]))
+            index += 1
+        }
+        return packed
+    }
+
+    static func packed(_ name: StaticString) -> UInt32 {
+        name.withUTF8Buffer { $0.reduce(0) { $0 << 8 | UInt32($1) } }
+    }
+
+    static let englishWeekdays: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map { packed($0) }
+    static let englishMonthNames: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { packed($0) }
+
+    static func englishMonth(_ packedName: UInt32) -> Int? {
+        englishMonthNames.firstIndex(of: packedName).map { $0 + 1 }
     }
 
     /// The bytes lower-cased, as a (small, not allocated) string to look up in the tables.

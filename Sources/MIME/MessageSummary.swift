@@ -57,11 +57,15 @@ public struct MessageSummary: Sendable {
         }
         calendarInvite = CalendarInvite.find(inParts: parts)
         listUnsubscribe = ListUnsubscribe(headers: headers)
-        let bounce = Bounce.detect(in: root, parts: parts)
+        // Both checks read the subject folded; it is folded once.
+        let foldedSubject = BounceText.folded(subject ?? "")
+        let bounce = Bounce.detect(in: root, parts: parts, foldedSubject: foldedSubject)
         self.bounce = bounce
         // A bounce is not an auto-reply. The snippet is text enough: an absence notice says when
         // its writer is back in its first lines.
-        autoReply = bounce == nil ? AutoReply.detect(headers: headers, subject: subject, text: snippet, received: date) : nil
+        autoReply = bounce == nil
+            ? AutoReply.detect(headers: headers, subject: subject ?? "", foldedSubject: foldedSubject, text: snippet, received: date)
+            : nil
         defects = parts.flatMap(\.defects)
     }
 
