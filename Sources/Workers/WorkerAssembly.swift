@@ -1,18 +1,36 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Storage
 
 /// Builds the job runner with every handler the product has; `serve` and `worker` share it.
 public enum WorkerAssembly {
-    public static func jobRunner(persistence: Persistence, concurrency: Int, logger: Logger, lease: TimeInterval? = nil) -> JobRunner {
+    /// The runner with the platform's handlers, and the inbox pipeline's when `inbox` is given
+    /// (it needs the master keyring's SecretBox and the audit sink, see `InboxPipeline`).
+    public static func jobRunner(
+        persistence: Persistence, concurrency: Int, logger: Logger, lease: TimeInterval? = nil, inbox: InboxPipeline? = nil
+    ) -> JobRunner {
         let queue = JobQueue(persistence: persistence)
-        let handlers: [any JobHandler] = [
+        var handlers: [any JobHandler] = [
             ProbeJob(queue: queue),
             MaintenanceJob(sessions: SessionStore(persistence: persistence), loginAttempts: LoginAttemptStore(persistence: persistence)),
         ]
+        if let inbox { handlers += inbox.handlers }
         var configuration = JobRunner.Configuration(concurrency: concurrency)
         if let lease { configuration.lease = lease }
         return JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
+    }
+
+    /// Everything a worker process runs beside the database: the job runner with every handler
+    /// and the IDLE watchers. Call `scheduleHousekeeping` and `InboxPipeline.scheduleMailboxes`
+    /// once at start-up too.
+    public static func services(
+        persistence: Persistence, inbox: InboxPipeline, concurrency: Int, logger: Logger, lease: TimeInterval? = nil
+    ) -> [any Service] {
+        [
+            jobRunner(persistence: persistence, concurrency: concurrency, logger: logger, lease: lease, inbox: inbox),
+            inbox.idleService(),
+        ]
     }
 
     public static func scheduleHousekeeping(persistence: Persistence) async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Observability
 import ServiceLifecycle
 import Storage
 import Workers
@@ -17,11 +18,21 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try storage.startLogging(label: "smartysales.worker")
+        // The same master key as `serve`: the worker opens the mailboxes' sealed passwords.
+        let keyring = try MasterKeyring.load(environment: ProcessInfo.processInfo.environment, dataDirectory: storage.dataDirectory)
         let persistence = try await storage.openDatabase(logger: logger)
+        let fileAudit = try FileAuditSink(file: DailyLogFile(directory: storage.logDirectory, prefix: FileAuditSink.filePrefix))
+        let databaseAudit = BatchedAuditWriter(repository: AuditRepository(persistence: persistence))
+        let inbox = InboxPipeline(
+            persistence: persistence, secretBox: SecretBox(keyring: keyring),
+            auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]), logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
-        let runner = WorkerAssembly.jobRunner(persistence: persistence, concurrency: concurrency, logger: logger, lease: leaseSeconds)
+        try await inbox.scheduleMailboxes()
+        // Shut down in reverse: the workers stop, then the audit writer flushes, then the database closes.
+        let services: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
+            + WorkerAssembly.services(persistence: persistence, inbox: inbox, concurrency: concurrency, logger: logger, lease: leaseSeconds)
         let group = ServiceGroup(
-            services: [runner, DatabaseService(persistence: persistence)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()

@@ -45,18 +45,37 @@ public struct JobQueue: Sendable {
     }
 
     /// A job that runs every `interval`, one row per `key`; calling this again (every start-up)
-    /// changes nothing when the schedule exists.
-    public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}") async throws {
+    /// changes nothing when the schedule exists, except that a schedule a permanent failure
+    /// buried (`dead`) is due again at once: scheduling it again is how it is revived (a mailbox
+    /// whose password was wrong, fixed by its owner). `companyID` is the tenant the runs act for.
+    public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}", companyID: UUID? = nil) async throws {
         let db = persistence.database
         if let existing = try await JobModel.query(on: db).filter(\.$scheduleKey == key).first() {
+            var changed = false
             if existing.repeatSeconds != Int(interval) || existing.kind != kind {
                 existing.repeatSeconds = Int(interval)
                 existing.kind = kind
+                changed = true
+            }
+            if existing.payload != payload || existing.companyID != companyID {
+                existing.payload = payload
+                existing.companyID = companyID
+                changed = true
+            }
+            if existing.status == JobStatus.dead.rawValue {
+                existing.status = JobStatus.queued.rawValue
+                existing.runAt = clock.now()
+                existing.attempts = 0
+                existing.lastError = nil
+                changed = true
+            }
+            if changed {
+                existing.updatedAt = clock.now()
                 try await existing.save(on: db)
             }
             return
         }
-        let model = JobModel.fresh(NewJob(kind: kind, payload: payload, runAt: clock.now()), now: clock.now())
+        let model = JobModel.fresh(NewJob(kind: kind, companyID: companyID, payload: payload, runAt: clock.now()), now: clock.now())
         model.scheduleKey = key
         model.repeatSeconds = max(1, Int(interval))
         do {
@@ -64,6 +83,17 @@ public struct JobQueue: Sendable {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another process created the schedule at the same moment: that row serves.
         }
+    }
+
+    /// Removes the schedule `key` (nothing when there is none). A run under way finishes; its
+    /// completion then finds no row to re-arm.
+    public func unschedule(key: String) async throws {
+        try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).delete()
+    }
+
+    /// Whether a schedule `key` exists (in any status).
+    public func isScheduled(key: String) async throws -> Bool {
+        try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).first() != nil
     }
 
     // MARK: Consuming

@@ -78,6 +78,32 @@ public struct InboundMessageRepository: Sendable {
         }
     }
 
+    /// Gives messages this mailbox stored before the ids they have on the server now, found by
+    /// Message-ID (`messageIDs` maps a Message-ID to the current provider item id). After a
+    /// UIDVALIDITY change an IMAP folder lists every message again under new ids; `store` skips
+    /// them as duplicates, and this moves the stored ids along so labels can still be written.
+    /// Messages of other mailboxes or tenants are left alone. Returns how many moved.
+    @discardableResult
+    public func updateProviderItemIDs(_ messageIDs: [String: String], companyID: UUID, mailboxID: UUID) async throws -> Int {
+        var moved = 0
+        for (rawMessageID, providerItemID) in messageIDs.sorted(by: { $0.key < $1.key }) {
+            guard let messageID = InboundMessage.normalisedMessageID(rawMessageID), !providerItemID.isEmpty else { continue }
+            do {
+                let changed = try await persistence.sql.raw("""
+                    UPDATE inbound_messages SET provider_item_id = \(bind: providerItemID)
+                    WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND message_id = \(bind: messageID)
+                        AND provider_item_id <> \(bind: providerItemID)
+                    RETURNING id
+                    """).all()
+                moved += changed.count
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another stored message holds that id already: keep both as they are.
+                continue
+            }
+        }
+        return moved
+    }
+
     /// The tenant's stored messages with any of these Message-IDs (brackets optional): reply
     /// linking passes a message's In-Reply-To and References.
     public func findByMessageIDs(_ messageIDs: [String], companyID: UUID) async throws -> [InboundMessage] {

@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Classifier
+import Domain
+import Foundation
+import LLM
+import Logging
+import Observability
+import Storage
+
+/// `inbox.classify`: verdicts for a batch of stored messages, then their label actions.
+///
+/// Messages that have a verdict already are not asked about again, so a second run of the same
+/// job changes nothing. The tenant's LLM classifies when `LLMConfigurationSource` names one (the
+/// embedded classifier, trained from the categories and the tenant's corrections, stands in for a
+/// provider that fails); without one the embedded classifier does it all. Every verdict in the
+/// job (old or new) then goes through `LabelPlan` and `LabelActionRepository.enqueue`, which
+/// records only actions that are new, and an `inbox.label` job is queued for every mailbox that
+/// got new actions.
+public struct InboxClassifyJob: JobHandler {
+    public static let kind = InboxJobs.classifyKind
+    public var kind: String { Self.kind }
+
+    let messages: InboundMessageRepository
+    let categories: CategoryRepository
+    let rules: RuleRepository
+    let classifications: ClassificationRepository
+    let labels: LabelActionRepository
+    let queue: JobQueue
+    let llmConfigurations: any LLMConfigurationSource
+    let httpClient: HTTPClient
+    let limiter: TenantRateLimiter
+    let prices: LLMPriceTable
+    let audit: any AuditSink
+    let now: @Sendable () -> Date
+
+    init(
+        messages: InboundMessageRepository, categories: CategoryRepository, rules: RuleRepository,
+        classifications: ClassificationRepository, labels: LabelActionRepository, queue: JobQueue,
+        llmConfigurations: any LLMConfigurationSource, httpClient: HTTPClient, limiter: TenantRateLimiter, prices: LLMPriceTable,
+        audit: any AuditSink, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.messages = messages
+        self.categories = categories
+        self.rules = rules
+        self.classifications = classifications
+        self.labels = labels
+        self.queue = queue
+        self.llmConfigurations = llmConfigurations
+        self.httpClient = httpClient
+        self.limiter = limiter
+        self.prices = prices
+        self.audit = audit
+        self.now = now
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws {
+        let (payload, companyID) = try InboxJobs.decode(InboxJobs.ClassifyPayload.self, from: job)
+        let stored = try await messages.messages(payload.messageIDs, companyID: companyID)
+        guard !stored.isEmpty else { return }
+        let settings = try await rules.settings(companyID: companyID)
+        let active = try await categories.activeCategories(companyID: companyID)
+        let classified = Set(try await classifications.classifications(stored.map(\.id), companyID: companyID).map(\.messageID))
+        let todo = stored.filter { !classified.contains($0.id) }
+        if !todo.isEmpty {
+            let verdicts = try await classify(todo, into: active, settings: settings, companyID: companyID, logger: context.logger)
+            try await classifications.save(verdicts, companyID: companyID)
+            await recordClassified(verdicts, companyID: companyID)
+        }
+        try await planLabels(for: stored, categories: active, settings: settings, companyID: companyID)
+    }
+
+    // MARK: Classifying
+
+    func classify(_ todo: [InboundMessage], into categories: [InboxCategory], settings: InboxSettings, companyID: UUID,
+                  logger: Logger) async throws -> [NewClassification] {
+        let prompted = categories.map {
+            ClassificationCategory(id: $0.id.uuidString, name: $0.name, description: $0.description, examples: $0.examples)
+        }
+        let engine = ClassificationEngine(
+            llm: try await llmClient(companyID: companyID, logger: logger),
+            embedded: try await embeddedClassifier(prompted, categories: categories, settings: settings, companyID: companyID),
+            options: ClassificationOptions(reviewThreshold: settings.reviewThreshold))
+        let inputs = todo.map { message in
+            ClassificationMessage(
+                id: message.id.uuidString, sender: Self.sender(of: message), recipient: message.toAddresses.joined(separator: ", "),
+                subject: message.subject, snippet: message.snippet, date: message.receivedAt)
+        }
+        do {
+            return try await engine.classify(inputs, into: prompted).compactMap(Self.newClassification)
+        } catch let incomplete as ClassificationIncomplete {
+            // Keep what the model did answer (it is paid for); the retry asks only about the rest.
+            try await classifications.save(incomplete.verdicts.compactMap(Self.newClassification), companyID: companyID)
+            throw incomplete.cause
+        }
+    }
+
+    /// The tenant's client (retries, fallback between providers, per-tenant limits, usage as
+    /// `llm.call` audit events), or nil when no provider is configured.
+    private func llmClient(companyID: UUID, logger: Logger) async throws -> (any LLMClient)? {
+        let providers = try await llmConfigurations.providers(forCompany: companyID)
+        guard !providers.isEmpty else { return nil }
+        return LLMClientFactory.reliableClient(
+            providers: providers, httpClient: httpClient, tenantID: companyID.uuidString, limiter: limiter,
+            recorder: AuditLLMUsageRecorder(sink: audit, companyID: companyID), prices: prices, logger: logger)
+    }
+
+    /// The categories' descriptions and examples, plus every correction people made (those of
+    /// categories that are no longer active are left out).
+    private func embeddedClassifier(_ prompted: [ClassificationCategory], categories: [InboxCategory], settings: InboxSettings,
+                                    companyID: UUID) async throws -> EmbeddedClassifier {
+        let seeds = prompted.map(\.seed)
+        let active = Set(categories.map(\.id))
+        let examples = try await classifications.trainingExamples(companyID: companyID)
+            .filter { active.contains($0.categoryID) }
+            .map { LabelledInput(ClassifierInput(sender: $0.sender, subject: $0.subject, snippet: $0.snippet), categoryID: $0.categoryID.uuidString) }
+        if examples.isEmpty {
+            return EmbeddedClassifier(categories: seeds, reviewThreshold: settings.reviewThreshold)
+        }
+        return EmbeddedClassifier.trained(categories: seeds, examples: examples, reviewThreshold: settings.reviewThreshold)
+    }
+
+    static func sender(of message: InboundMessage) -> String {
+        message.fromName.map { "\($0) <\(message.fromAddress)>" } ?? message.fromAddress
+    }
+
+    static func newClassification(_ verdict: ClassificationVerdict) -> NewClassification? {
+        guard let messageID = UUID(uuidString: verdict.messageID) else { return nil }
+        return NewClassification(
+            messageID: messageID, categoryID: verdict.categoryID.flatMap { UUID(uuidString: $0) }, confidence: verdict.confidence,
+            reason: verdict.reason, source: sourceText(verdict.source), needsReview: verdict.needsReview)
+    }
+
+    static func sourceText(_ source: ClassificationSource) -> String {
+        switch source {
+        case .llm(let provider, let model): MessageClassification.llmSource(provider: provider.rawValue, model: model)
+        case .embedded: MessageClassification.embeddedSource
+        case .unanswered: "unanswered"
+        }
+    }
+
+    /// Counts only: which classifier answered and how many went to review.
+    private func recordClassified(_ verdicts: [NewClassification], companyID: UUID) async {
+        var bySource: [String: Int] = [:]
+        for verdict in verdicts {
+            let family = verdict.source.hasPrefix("llm:") ? "llm" : verdict.source
+            bySource[family, default: 0] += 1
+        }
+        var details = [
+            "messages": String(verdicts.count),
+            "needs_review": String(verdicts.filter(\.needsReview).count),
+        ]
+        for (family, count) in bySource { details["by_\(family)"] = String(count) }
+        await audit.record(AuditEvent(time: now(), kind: "inbox.classified", companyID: companyID, details: details))
+    }
+
+    // MARK: Planning label actions
+
+    /// Rules applied to the current verdict of every message of the job; only new actions are
+    /// recorded, and their mailboxes get a label job.
+    func planLabels(for stored: [InboundMessage], categories: [InboxCategory], settings: InboxSettings, companyID: UUID) async throws {
+        let verdicts = try await classifications.classifications(stored.map(\.id), companyID: companyID)
+        guard !verdicts.isEmpty else { return }
+        let byID = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let ruleOf = Dictionary(try await rules.rules(companyID: companyID).map { ($0.categoryID, $0) }, uniquingKeysWith: { first, _ in first })
+        let actions = verdicts.flatMap { verdict in
+            LabelPlan.actions(
+                for: verdict, category: verdict.categoryID.flatMap { byID[$0] }, rule: verdict.categoryID.flatMap { ruleOf[$0] },
+                settings: settings)
+        }
+        let created = try await labels.enqueue(actions, companyID: companyID)
+        let mailboxes = Set(created.compactMap(\.mailboxID)).sorted { $0.uuidString < $1.uuidString }
+        guard !mailboxes.isEmpty else { return }
+        try await queue.enqueue(mailboxes.map { InboxJobs.label(mailboxID: $0, companyID: companyID) })
+    }
+}

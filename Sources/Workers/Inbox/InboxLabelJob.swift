@@ -1,0 +1,199 @@
+import Domain
+import Foundation
+import Logging
+import MailProtocols
+import Observability
+import Storage
+
+/// `inbox.label`: carries out a mailbox's pending label actions, message by message: labels in
+/// one call, then mark-as-read, then the move (last, since it renumbers an IMAP message, and
+/// only when nothing before it is left to retry). Each action is marked done, or failed with the
+/// reason in plain words; a failure that may pass (a server error, a keyword the folder will not
+/// keep yet) stays pending for another attempt, up to `LabelActionRepository.defaultMaximumAttempts`,
+/// and the job is retried. What can never work (the message is gone, Exchange cannot mark read
+/// or move yet) fails at once. Actions already done are never pending again, and the connectors
+/// skip labels a message has, so nothing is applied twice.
+public struct InboxLabelJob: JobHandler {
+    public static let kind = InboxJobs.labelKind
+    public var kind: String { Self.kind }
+
+    /// Actions per run; a follow-up job takes the rest.
+    static let actionsPerRun = 500
+
+    let mailboxes: MailboxRepository
+    let messages: InboundMessageRepository
+    let labels: LabelActionRepository
+    let queue: JobQueue
+    let connectors: any MailboxConnecting
+    let audit: any AuditSink
+    let now: @Sendable () -> Date
+
+    init(
+        mailboxes: MailboxRepository, messages: InboundMessageRepository, labels: LabelActionRepository, queue: JobQueue,
+        connectors: any MailboxConnecting, audit: any AuditSink, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.mailboxes = mailboxes
+        self.messages = messages
+        self.labels = labels
+        self.queue = queue
+        self.connectors = connectors
+        self.audit = audit
+        self.now = now
+    }
+
+    /// What a run did, for the audit trail and the retry decision.
+    struct Tally: Sendable {
+        var done = 0
+        var failed = 0
+        var retrying = 0
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws {
+        let (payload, companyID) = try InboxJobs.decode(InboxJobs.LabelPayload.self, from: job)
+        let mailbox: Mailbox
+        do {
+            mailbox = try await mailboxes.find(payload.mailboxID, companyID: companyID)
+        } catch StorageError.notFound {
+            return
+        }
+        // A paused mailbox is not touched; its actions wait for the resume.
+        guard mailbox.isSyncable else { return }
+        let pending = try await labels.pending(mailboxID: mailbox.id, companyID: companyID, limit: Self.actionsPerRun)
+        guard !pending.isEmpty else { return }
+        var stored: [UUID: InboundMessage] = [:]
+        for message in try await messages.messages(pending.map(\.messageID), companyID: companyID) {
+            stored[message.id] = message
+        }
+        let credentials: MailboxCredentials
+        do {
+            credentials = try await mailboxes.credentials(for: mailbox)
+        } catch StorageError.notFound {
+            return
+        }
+
+        var tally = Tally()
+        do {
+            let session = try await connectors.open(mailbox, credentials: credentials)
+            do {
+                try await carryOut(pending, stored: stored, session: session, companyID: companyID, tally: &tally)
+                await session.close()
+            } catch {
+                await session.close()
+                throw error
+            }
+        } catch {
+            await record(tally, mailbox: mailbox)
+            if error is CancellationError { throw error }
+            guard MailProblemText.isPermanent(error) else { throw error }
+            let text = MailProblemText.text(for: error)
+            try? await mailboxes.markFailed(mailbox.id, companyID: companyID, error: text)
+            throw PermanentJobFailure(text)
+        }
+        await record(tally, mailbox: mailbox)
+        if pending.count >= Self.actionsPerRun {
+            try await queue.enqueue(InboxJobs.label(mailboxID: mailbox.id, companyID: companyID))
+        }
+        if tally.retrying > 0 {
+            throw LabelActionsPending(count: tally.retrying)
+        }
+    }
+
+    /// The actions grouped by message, in the order `pending` gave the messages.
+    func carryOut(_ pending: [LabelAction], stored: [UUID: InboundMessage], session: MailboxSession, companyID: UUID,
+                  tally: inout Tally) async throws {
+        var order: [UUID] = []
+        var byMessage: [UUID: [LabelAction]] = [:]
+        for action in pending {
+            if byMessage[action.messageID] == nil { order.append(action.messageID) }
+            byMessage[action.messageID, default: []].append(action)
+        }
+        for messageID in order {
+            let actions = (byMessage[messageID] ?? []).sorted { $0.kind.order < $1.kind.order }
+            guard let message = stored[messageID] else {
+                for action in actions {
+                    try await settle(action, error: "The message is no longer stored.", permanent: true, companyID: companyID, tally: &tally)
+                }
+                continue
+            }
+            let item = MailboxItemID(message.providerItemID)
+            var unfinished = false
+            let labelling = actions.filter { $0.kind == .applyLabel }
+            if !labelling.isEmpty {
+                let labelsPending = try await attempt(labelling, companyID: companyID, tally: &tally) {
+                    try await session.connector.applyLabels(labelling.map(\.label), to: item)
+                }
+                unfinished = unfinished || labelsPending
+            }
+            for action in actions where action.kind == .markRead {
+                let readPending = try await attempt([action], companyID: companyID, tally: &tally) {
+                    try await session.markAsRead(item)
+                }
+                unfinished = unfinished || readPending
+            }
+            for action in actions where action.kind == .move {
+                // Moving renumbers the message: whatever is to be retried must happen first.
+                guard !unfinished else { continue }
+                _ = try await attempt([action], companyID: companyID, tally: &tally) {
+                    try await session.move(item, to: action.label)
+                }
+            }
+        }
+    }
+
+    /// Runs `operation` for `actions` and records the outcome. Returns whether they stay pending
+    /// for another attempt. Connection problems and refused logins are thrown: the whole run stops.
+    private func attempt(_ actions: [LabelAction], companyID: UUID, tally: inout Tally,
+                         _ operation: () async throws -> Void) async throws -> Bool {
+        do {
+            try await operation()
+        } catch {
+            if error is CancellationError || MailProblemText.isConnectionProblem(error) || MailProblemText.isPermanent(error) {
+                throw error
+            }
+            var stillPending = false
+            for action in actions {
+                let pending = try await settle(
+                    action, error: MailProblemText.text(for: error), permanent: MailProblemText.isPermanentForAction(error),
+                    companyID: companyID, tally: &tally)
+                stillPending = stillPending || pending
+            }
+            return stillPending
+        }
+        try await labels.markDone(actions.map(\.id), companyID: companyID)
+        tally.done += actions.count
+        return false
+    }
+
+    /// Records a failed attempt; returns whether the action stays pending.
+    @discardableResult
+    private func settle(_ action: LabelAction, error: String, permanent: Bool, companyID: UUID, tally: inout Tally) async throws -> Bool {
+        let updated: LabelAction
+        if permanent {
+            updated = try await labels.markFailed(action.id, companyID: companyID, error: error, maximumAttempts: 1)
+        } else {
+            updated = try await labels.markFailed(action.id, companyID: companyID, error: error)
+        }
+        if updated.status == .pending {
+            tally.retrying += 1
+            return true
+        }
+        tally.failed += 1
+        return false
+    }
+
+    private func record(_ tally: Tally, mailbox: Mailbox) async {
+        guard tally.done + tally.failed + tally.retrying > 0 else { return }
+        await audit.record(AuditEvent(
+            time: now(), kind: "inbox.labelled", companyID: mailbox.companyID,
+            details: [
+                "mailbox_id": mailbox.id.uuidString, "done": String(tally.done), "failed": String(tally.failed),
+                "retrying": String(tally.retrying),
+            ]))
+    }
+}
+
+/// Some label actions failed and wait for another attempt: the job is retried later.
+struct LabelActionsPending: Error, CustomStringConvertible {
+    let count: Int
+    var description: String { "\(count) label action(s) failed and will be tried again" }
+}

@@ -1,0 +1,225 @@
+import Domain
+import Foundation
+import Logging
+import MIME
+import MailProtocols
+import Observability
+import Storage
+
+/// `inbox.sync`: one sync round of one mailbox. From the stored checkpoint, `fetchNew` batch by
+/// batch while the server has more (at most `maximumMessagesPerRun`, then a follow-up job is
+/// queued); every batch is stored together with its checkpoint in one transaction, so a crash
+/// or a failed fetch leaves the checkpoint at the last stored batch and the next run goes on
+/// from there, missing nothing and storing nothing twice. New messages are queued for
+/// classification (`InboxJobs.classifyChunkSize` a job) and linked to what they answer.
+///
+/// A paused or removed mailbox is left alone (and its polling schedule removed). A refused
+/// login marks the mailbox in error with plain words and ends the job for good: retrying would
+/// only get the account locked. Other failures mark the mailbox too, and the job is retried.
+public struct InboxSyncJob: JobHandler {
+    public static let kind = InboxJobs.syncKind
+    public var kind: String { Self.kind }
+
+    public static let defaultMaximumMessagesPerRun = 2_000
+    /// `fetchNew` calls per run at most, whatever they return (a server answering "more" with
+    /// empty batches must not hold a worker forever).
+    static let maximumBatchesPerRun = 200
+
+    let mailboxes: MailboxRepository
+    let messages: InboundMessageRepository
+    let labels: LabelActionRepository
+    let queue: JobQueue
+    let connectors: any MailboxConnecting
+    let replyLinker: ReplyLinker
+    let audit: any AuditSink
+    let locks: MailboxSyncLocks
+    let maximumMessagesPerRun: Int
+    let now: @Sendable () -> Date
+
+    init(
+        mailboxes: MailboxRepository, messages: InboundMessageRepository, labels: LabelActionRepository, queue: JobQueue,
+        connectors: any MailboxConnecting, replyLinker: ReplyLinker, audit: any AuditSink, locks: MailboxSyncLocks,
+        maximumMessagesPerRun: Int = InboxSyncJob.defaultMaximumMessagesPerRun, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.mailboxes = mailboxes
+        self.messages = messages
+        self.labels = labels
+        self.queue = queue
+        self.connectors = connectors
+        self.replyLinker = replyLinker
+        self.audit = audit
+        self.locks = locks
+        self.maximumMessagesPerRun = max(1, maximumMessagesPerRun)
+        self.now = now
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws {
+        let (payload, companyID) = try InboxJobs.decode(InboxJobs.SyncPayload.self, from: job)
+        var logger = context.logger
+        logger[metadataKey: "mailbox"] = .string(payload.mailboxID.uuidString)
+        let round = logger
+        // The mailbox is read under the lock: a sync that waited may find it paused by now.
+        try await locks.withLock(payload.mailboxID) {
+            try await self.syncIfActive(payload.mailboxID, companyID: companyID, logger: round)
+        }
+    }
+
+    private func syncIfActive(_ mailboxID: UUID, companyID: UUID, logger: Logger) async throws {
+        let scheduling = InboxScheduling(queue: queue)
+        let mailbox: Mailbox
+        do {
+            mailbox = try await mailboxes.find(mailboxID, companyID: companyID)
+        } catch StorageError.notFound {
+            try await scheduling.unscheduleSync(mailboxID: mailboxID)
+            return
+        }
+        guard mailbox.isSyncable else {
+            try await scheduling.unscheduleSync(mailboxID: mailbox.id)
+            return
+        }
+        try await syncRound(mailbox, logger: logger)
+    }
+
+    /// What one round did.
+    struct RoundOutcome: Sendable {
+        var fetched = 0
+        var stored = 0
+        var hasMore = false
+    }
+
+    func syncRound(_ mailbox: Mailbox, logger: Logger) async throws {
+        let credentials: MailboxCredentials
+        do {
+            credentials = try await mailboxes.credentials(for: mailbox)
+        } catch StorageError.notFound {
+            return
+        }
+        try await mailboxes.markSyncing(mailbox.id, companyID: mailbox.companyID)
+        let session: MailboxSession
+        do {
+            session = try await connectors.open(mailbox, credentials: credentials)
+        } catch {
+            try await failed(mailbox, error, logger: logger)
+        }
+        let outcome: RoundOutcome
+        do {
+            outcome = try await fetchAndStore(mailbox, session: session, logger: logger)
+            await session.close()
+        } catch {
+            await session.close()
+            if let storage = error as? StorageError, storage == .notFound { return }  // removed while syncing
+            try await failed(mailbox, error, logger: logger)
+        }
+        if outcome.hasMore {
+            try await queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: mailbox.companyID))
+        }
+        try await mailboxes.markSynced(mailbox.id, companyID: mailbox.companyID, at: now())
+        if outcome.stored > 0 {
+            await audit.record(AuditEvent(
+                time: now(), kind: "inbox.synced", companyID: mailbox.companyID,
+                details: ["mailbox_id": mailbox.id.uuidString, "fetched": String(outcome.fetched), "stored": String(outcome.stored)]))
+        }
+        logger.debug("mailbox synced", metadata: ["fetched": "\(outcome.fetched)", "stored": "\(outcome.stored)", "more": "\(outcome.hasMore)"])
+        // Label actions a failed label job left pending get another turn with every poll.
+        let pending = try await labels.pending(mailboxID: mailbox.id, companyID: mailbox.companyID, limit: 1)
+        if !pending.isEmpty {
+            try await queue.enqueue(InboxJobs.label(mailboxID: mailbox.id, companyID: mailbox.companyID))
+        }
+    }
+
+    func fetchAndStore(_ mailbox: Mailbox, session: MailboxSession, logger: Logger) async throws -> RoundOutcome {
+        var checkpoint = try await loadCheckpoint(mailbox, logger: logger)
+        var outcome = RoundOutcome()
+        var batches = 0
+        repeat {
+            let batch = try await session.connector.fetchNew(since: checkpoint)
+            batches += 1
+            let fetchedAt = now()
+            let rows = batch.messages.map { Self.newMessage($0, fetchedAt: fetchedAt) }
+            let stored = try await messages.store(
+                rows, companyID: mailbox.companyID, mailboxID: mailbox.id, checkpoint: try Self.encode(batch.checkpoint))
+            checkpoint = batch.checkpoint
+            outcome.fetched += batch.messages.count
+            outcome.stored += stored.count
+            outcome.hasMore = batch.hasMore
+            try await moveRenumbered(rows, stored: stored, mailbox: mailbox)
+            try await afterStoring(stored, mailbox: mailbox, logger: logger)
+        } while outcome.hasMore && outcome.fetched < maximumMessagesPerRun && batches < Self.maximumBatchesPerRun && !Task.isCancelled
+        return outcome
+    }
+
+    /// New messages get their classify jobs first (they must not be lost), then reply links.
+    private func afterStoring(_ stored: [InboundMessage], mailbox: Mailbox, logger: Logger) async throws {
+        guard !stored.isEmpty else { return }
+        try await queue.enqueue(InboxJobs.classifyJobs(messageIDs: stored.map(\.id), companyID: mailbox.companyID))
+        do {
+            for link in try await replyLinker.links(for: stored, companyID: mailbox.companyID) {
+                var details = ["message_id": link.replyID.uuidString]
+                switch link.target {
+                case .outbound(let id):
+                    details["target"] = "outbound"
+                    details["linked_to"] = id.uuidString
+                case .inbound(let id):
+                    details["target"] = "inbound"
+                    details["linked_to"] = id.uuidString
+                }
+                await audit.record(AuditEvent(time: now(), kind: "inbox.reply_linked", companyID: mailbox.companyID, details: details))
+            }
+        } catch {
+            // The messages are stored and queued; a missed link is not worth fetching them again.
+            logger.warning("reply linking failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Messages the store skipped as already known, but under another id than the stored one:
+    /// an IMAP folder renumbered after a UIDVALIDITY change. Their stored ids move along.
+    private func moveRenumbered(_ rows: [NewInboundMessage], stored: [InboundMessage], mailbox: Mailbox) async throws {
+        guard rows.count > stored.count else { return }
+        let storedItems = Set(stored.map(\.providerItemID))
+        var moves: [String: String] = [:]
+        for row in rows where !storedItems.contains(row.providerItemID) {
+            if let messageID = row.messageID { moves[messageID] = row.providerItemID }
+        }
+        guard !moves.isEmpty else { return }
+        try await messages.updateProviderItemIDs(moves, companyID: mailbox.companyID, mailboxID: mailbox.id)
+    }
+
+    private func loadCheckpoint(_ mailbox: Mailbox, logger: Logger) async throws -> MailboxCheckpoint? {
+        guard let record = try await mailboxes.loadCheckpoint(mailboxID: mailbox.id, companyID: mailbox.companyID) else { return nil }
+        do {
+            return try JSONDecoder().decode(MailboxCheckpoint.self, from: Data(record.json.utf8))
+        } catch {
+            // An unreadable checkpoint means importing the window again; deduplication keeps that harmless.
+            logger.warning("unreadable sync checkpoint; importing again", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Marks the mailbox failed with the problem in plain words, then fails the job: for good
+    /// when retrying cannot help (a refused login), else to be retried.
+    private func failed(_ mailbox: Mailbox, _ error: any Error, logger: Logger) async throws -> Never {
+        if error is CancellationError { throw error }
+        let text = MailProblemText.text(for: error)
+        logger.warning("mailbox sync failed", metadata: ["error": "\(error)"])
+        try? await mailboxes.markFailed(mailbox.id, companyID: mailbox.companyID, error: text)
+        if MailProblemText.isPermanent(error) { throw PermanentJobFailure(text) }
+        throw error
+    }
+
+    static func encode(_ checkpoint: MailboxCheckpoint) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(checkpoint), as: UTF8.self)
+    }
+
+    /// What Storage keeps of a fetched message; a message without a date counts as received
+    /// when it was fetched.
+    static func newMessage(_ message: MailboxMessage, fetchedAt: Date) -> NewInboundMessage {
+        let sender = message.from.first
+        return NewInboundMessage(
+            providerItemID: message.item.rawValue, messageID: message.messageID, inReplyTo: message.inReplyTo,
+            references: message.references, fromAddress: sender?.address ?? "", fromName: sender?.name,
+            toAddresses: message.to.map(\.address), subject: message.subject ?? "", snippet: message.snippet,
+            receivedAt: message.receivedAt ?? fetchedAt)
+    }
+}

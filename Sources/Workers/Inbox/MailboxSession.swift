@@ -1,0 +1,68 @@
+import Domain
+import MailProtocols
+
+/// Opens a mailbox's connector. The sync, label and relabel jobs ask one of these for every run;
+/// `MailboxConnectorFactory` is the real one, tests pass their own.
+public protocol MailboxConnecting: Sendable {
+    func open(_ mailbox: Mailbox, credentials: MailboxCredentials) async throws -> MailboxSession
+}
+
+/// The rule actions beyond `MailboxConnector`'s labelling: what IMAP can do and Exchange cannot
+/// yet (its connector only adds Outlook categories).
+public protocol MailboxMessageEditing: MailboxConnector {
+    func removeLabels(_ labels: [String], from item: MailboxItemID) async throws
+    func markAsRead(_ item: MailboxItemID) async throws
+    @discardableResult
+    func move(_ item: MailboxItemID, to folder: String) async throws -> Bool
+}
+
+extension IMAPMailboxConnector: MailboxMessageEditing {}
+
+/// The mailbox cannot do this (mark read, move or remove a label on Exchange, for now).
+public struct MailboxActionUnsupported: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// An open mailbox for one job: its connector and what must be closed afterwards (the IMAP
+/// session, the EWS transport's own connections). Call `close()` on every path.
+public struct MailboxSession: Sendable {
+    public let connector: any MailboxConnector
+    private let closing: @Sendable () async -> Void
+
+    public init(connector: any MailboxConnector, close: @escaping @Sendable () async -> Void = {}) {
+        self.connector = connector
+        self.closing = close
+    }
+
+    public func close() async {
+        await closing()
+    }
+
+    /// Whether `removeLabels`, `markAsRead` and `move` can work here.
+    public var canEditMessages: Bool {
+        connector is any MailboxMessageEditing
+    }
+
+    public func removeLabels(_ labels: [String], from item: MailboxItemID) async throws {
+        try await editor("removing a label").removeLabels(labels, from: item)
+    }
+
+    public func markAsRead(_ item: MailboxItemID) async throws {
+        try await editor("marking as read").markAsRead(item)
+    }
+
+    public func move(_ item: MailboxItemID, to folder: String) async throws {
+        try await editor("moving to a folder").move(item, to: folder)
+    }
+
+    private func editor(_ action: String) throws -> any MailboxMessageEditing {
+        guard let editor = connector as? any MailboxMessageEditing else {
+            throw MailboxActionUnsupported("\(action) is not supported for Exchange yet")
+        }
+        return editor
+    }
+}
