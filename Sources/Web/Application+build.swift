@@ -27,8 +27,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     // Shut down in reverse: the audit writer flushes before the database closes.
     var backgroundServices: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
     if configuration.runWorkers {
-        backgroundServices.append(WorkerAssembly.jobRunner(persistence: persistence, concurrency: configuration.workerConcurrency, logger: logger))
+        let inbox = InboxPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
+                                  auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]), logger: logger)
+        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, concurrency: configuration.workerConcurrency, logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
+        try await inbox.scheduleMailboxes()
     }
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -49,9 +52,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
 /// The pieces of ``buildApplication(_:logger:)`` that tests assemble around their own database.
 enum WebAssembly {
     /// `auditSinks` defaults to writing each event straight to the database, which tests read back at once.
-    static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, auditSinks: [any AuditSink]? = nil) async throws -> WebServices {
+    static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, auditSinks: [any AuditSink]? = nil,
+                         connectionTester: (any MailboxConnectionTesting)? = nil) async throws -> WebServices {
         let auditTrail = AuditRepository(persistence: persistence)
         let sink = FanOutAuditSink(sinks: auditSinks ?? [auditTrail])
+        let secretBox = SecretBox(keyring: keyring)
         return WebServices(
             persistence: persistence,
             renderer: try PageRenderer.fromBundle(),
@@ -66,10 +71,17 @@ enum WebAssembly {
             jobs: JobQueue(persistence: persistence),
             hasher: PasswordHasher(cost: configuration.bcryptCost),
             totp: TOTPAuthenticator(),
-            secretBox: SecretBox(keyring: keyring),
+            secretBox: secretBox,
             throttle: LoginThrottlePolicy(),
             csrf: CSRFTokens(key: keyring.derivedKey(purpose: "csrf")),
-            auditSink: sink)
+            auditSink: sink,
+            mailboxes: MailboxRepository(persistence: persistence, secretBox: secretBox),
+            inboundMessages: InboundMessageRepository(persistence: persistence),
+            categories: CategoryRepository(persistence: persistence),
+            rules: RuleRepository(persistence: persistence),
+            classifications: ClassificationRepository(persistence: persistence),
+            labelActions: LabelActionRepository(persistence: persistence),
+            connectionTester: connectionTester ?? MailProtocolsConnectionTester())
     }
 
     static func router(services: WebServices, configuration: AppConfiguration) -> Router<AppRequestContext> {
@@ -95,6 +107,10 @@ enum WebAssembly {
         AccountController(services: services).addRoutes(to: workspace)
         UsersController(services: services).addRoutes(to: workspace)
         SettingsController(services: services).addRoutes(to: workspace)
+        InboxController(services: services).addRoutes(to: workspace)
+        InboxProgressController(services: services).addRoutes(to: workspace)
+        MailboxesController(services: services).addRoutes(to: workspace)
+        CategoriesController(services: services).addRoutes(to: workspace)
         AuditController(services: services).addRoutes(to: workspace)
         JobsController(services: services).addRoutes(to: workspace)
         PlatformController(services: services).addRoutes(to: workspace)

@@ -23,4 +23,12 @@ struct WebServices: Sendable {
     let csrf: CSRFTokens
     /// Where whole-request events go (database and file); ``audit`` writes business events.
     let auditSink: any AuditSink
+    let mailboxes: MailboxRepository
+    let inboundMessages: InboundMessageRepository
+    let categories: CategoryRepository
+    let rules: RuleRepository
+    let classifications: ClassificationRepository
+    let labelActions: LabelActionRepository
+    /// The "test connection" button's server side; tests may swap in their own.
+    let connectionTester: any MailboxConnectionTesting
 }

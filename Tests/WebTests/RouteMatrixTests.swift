@@ -46,7 +46,12 @@ import Testing
             let jobA = try await app.services.jobs.enqueue(NewJob(kind: "diagnostics.probe", companyID: companyA, maxAttempts: 1))
             _ = try await app.services.jobs.claim(worker: "w", lease: 30)
             try await app.services.jobs.fail(jobA, worker: "w", error: "x")
-            let idsOfA = [companyA, jobA] + usersA.map(\.id)
+            // …and of the inbox: a mailbox, a stored message, a category.
+            let memberA = try #require(annaUser.scope?.member)
+            let mailboxA = try await InboxFixtures.gmailMailbox(app, memberA, address: "sales@a.ru")
+            let messageA = try #require(try await InboxFixtures.store(app, [InboxFixtures.message(1)], in: mailboxA).first)
+            let categoryA = try #require(try await app.services.categories.list(.tenant(memberA)).first)
+            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id] + usersA.map(\.id)
 
             // Tenant B, signed in as its owner.
             let owen = Browser(client)
@@ -54,7 +59,7 @@ import Testing
             try await owen.get("/dashboard")
 
             let withID = app.routes.filter { $0.path.description.contains("{") || $0.path.description.contains(":") }
-            #expect(withID.count >= 6, "found only \(withID.map(\.description))")
+            #expect(withID.count >= 20, "found only \(withID.map(\.description))")
             for route in withID {
                 for id in idsOfA {
                     let path = Self.concrete(route.path, id: id.uuidString)
@@ -76,6 +81,12 @@ import Testing
             #expect(try await anna.post("/users/\(borisID.uuidString)/role", [("role", "viewer")], tokenFrom: "/users").status == .seeOther)
             #expect(try await anna.post("/jobs/\(jobA.uuidString)/retry", [], tokenFrom: "/jobs").status == .seeOther)
             #expect(try await app.services.users.find(borisID, scope: annaUser.scope!).role == .viewer)
+            #expect(try await anna.get("/inbox/\(messageA.id.uuidString)").status == .ok)
+            #expect(try await anna.get("/mailboxes/\(mailboxA.id.uuidString)/edit").status == .ok)
+            #expect(try await anna.get("/mailboxes/\(mailboxA.id.uuidString)/remove").status == .ok)
+            #expect(try await anna.get("/categories/\(categoryA.id.uuidString)/edit").status == .ok)
+            #expect(try await anna.post("/categories/\(categoryA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/categories").status == .seeOther)
+            #expect(try await anna.post("/mailboxes/\(mailboxA.id.uuidString)/pause", [], tokenFrom: "/mailboxes").status == .seeOther)
         }
     }
 }

@@ -4,12 +4,13 @@ import Hummingbird
 import Observability
 
 /// One audit event per HTTP request: user, tenant, method, path, status, duration, and the
-/// query and form parameters with every secret masked. Health probes and metrics scrapes are
+/// query and form parameters with every secret masked. Health probes, metrics scrapes and the
+/// inbox pages' live-progress polling (a request every few seconds from every open page) are
 /// left out: they are machines polling, not actions.
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics", "/inbox/progress"]
 
     let sink: any AuditSink
 

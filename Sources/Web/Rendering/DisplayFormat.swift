@@ -21,6 +21,15 @@ enum DisplayFormat {
         return formatter.string(from: date)
     }
 
+    /// `dd.MM`: a day on a chart's axis.
+    static func dayMonth(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "dd.MM"
+        return formatter.string(from: date)
+    }
+
     /// `yyyy-MM-dd` from an `<input type=date>`, as the start of that day in Moscow.
     static func parseDay(_ text: String) -> Date? {
         let formatter = DateFormatter()

@@ -18,12 +18,16 @@ struct TestApp: Sendable {
 
     static let keyring = try! MasterKeyring(current: MasterKey(id: "k1", bytes: Array(repeating: 0x42, count: 32)))
 
-    static func run<T: Sendable>(configure: (inout AppConfiguration) -> Void = { _ in }, _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> T) async throws -> T {
+    /// `connectionTester` answers the mailbox forms' "test connection" (default: ``FakeConnectionTester``,
+    /// which succeeds; pass `MailProtocolsConnectionTester` to reach real servers).
+    static func run<T: Sendable>(configure: (inout AppConfiguration) -> Void = { _ in }, connectionTester: any MailboxConnectionTesting = FakeConnectionTester(),
+                                 _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> T) async throws -> T {
         try await TestDatabase.with { persistence in
             var configuration = AppConfiguration()
             configuration.bcryptCost = 4
             configure(&configuration)
-            let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring)
+            let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring,
+                                                          connectionTester: connectionTester)
             let router = WebAssembly.router(services: services, configuration: configuration)
             let routes = router.routes.map { RouteInfo(method: $0.method, path: $0.path.description) }
             let testApp = TestApp(persistence: persistence, services: services, routes: routes)

@@ -1,0 +1,338 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+
+/// The processed inbox: every stored message across the company's mailboxes with its category,
+/// filters and search, a chart of the last two weeks, and the message card where a person
+/// corrects a category (which relabels the message in its mailbox and teaches the classifier).
+struct InboxController {
+    let services: WebServices
+
+    static let pageSize = 50
+    static let chartDays = 14
+    static let snippetPreviewLength = 160
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/inbox", use: list)
+        group.get("/inbox/{id}", use: message)
+        group.post("/inbox/{id}/category", use: correct)
+        group.post("/inbox/{id}/retry", use: retryLabels)
+    }
+
+    // MARK: Views
+
+    struct MessageRow {
+        let id: String
+        let receivedAt: String
+        let sender: String
+        let senderAddress: String
+        let subject: String
+        let snippet: String
+        let mailboxName: String?
+        let category: InboxViews.CategoryChip?
+        let confidence: String?
+        let needsReview: Bool
+        let hasFailedLabels: Bool
+        let isUnclassified: Bool
+    }
+
+    struct Totals {
+        let messages: Int
+        let needsReview: Int
+        let failedLabels: Int
+        let unclassified: Int
+        let queuedJobs: Int
+    }
+
+    struct LegendItem {
+        let name: String
+        let colour: String
+        let total: Int
+    }
+
+    struct ChartView {
+        /// The SVG as a `data:` URL.
+        let source: String
+        /// The figures in words, for whoever cannot see the image.
+        let alternative: String
+        let legend: [LegendItem]
+    }
+
+    struct Pagination {
+        let isShown: Bool
+        let hasNext: Bool
+        let nextURL: String
+        let isFirstPage: Bool
+        let firstURL: String
+    }
+
+    struct ListView {
+        let rows: [MessageRow]
+        let hasRows: Bool
+        let filters: InboxFilters
+        let isFiltered: Bool
+        let mailboxOptions: [InboxViews.Option]
+        let categoryOptions: [InboxViews.Option]
+        let hasMailboxes: Bool
+        let canManageMailboxes: Bool
+        let totals: Totals
+        let chart: ChartView?
+        let pagination: Pagination
+    }
+
+    // MARK: List
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.viewInbox)
+        let member = try context.member()
+        let scope = TenantScope.tenant(member)
+        let locale = context.visitor.locale
+        let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let filters = InboxFilters(query: request.uri.query)
+        let cursorToken = FormData(urlEncoded: request.uri.query ?? "")["after"]
+        let cursor = InboxCursor(token: cursorToken)
+
+        let mailboxes = try await services.mailboxes.list(scope)
+        let categories = try await services.categories.list(scope)
+        let page = try await services.inboundMessages.list(scope, filter: filters.inboxFilter, after: cursor, limit: Self.pageSize)
+        let attention = try await services.inboundMessages.attentionCounts(scope)
+        let jobs = try await services.jobs.counts(scope)
+        let counts = try await services.inboundMessages.dailyCategoryCounts(scope, days: Self.chartDays, timeZone: DisplayFormat.timeZone)
+
+        let mailboxNames = Dictionary(uniqueKeysWithValues: mailboxes.map { ($0.id, $0.displayName) })
+        let categoryByID = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) })
+        let rows = page.entries.map { (entry: InboxEntry) -> MessageRow in
+            Self.row(entry, mailboxNames: mailboxNames, categories: categoryByID, locale: locale, text: text)
+        }
+        let mailboxOptions = mailboxes.map { (mailbox: Mailbox) -> InboxViews.Option in
+            InboxViews.Option(value: mailbox.id.uuidString, label: mailbox.displayName, selected: mailbox.id.uuidString == filters.mailbox)
+        }
+        let categoryOptions = categories.map { (category: InboxCategory) -> InboxViews.Option in
+            InboxViews.Option(value: category.id.uuidString, label: category.name, selected: category.id.uuidString == filters.category)
+        }
+        let totals = Totals(messages: attention.total, needsReview: attention.needsReview, failedLabels: attention.failedLabels,
+                            unclassified: attention.unclassified, queuedJobs: (jobs[.queued] ?? 0) + (jobs[.running] ?? 0))
+        let pagination = Pagination(isShown: page.nextCursor != nil || cursor != nil, hasNext: page.nextCursor != nil,
+                                    nextURL: filters.url(after: page.nextCursor?.token), isFirstPage: cursor == nil, firstURL: filters.url())
+        let view = ListView(
+            rows: rows, hasRows: !rows.isEmpty, filters: filters, isFiltered: filters.isFiltered,
+            mailboxOptions: mailboxOptions, categoryOptions: categoryOptions,
+            hasMailboxes: !mailboxes.isEmpty, canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
+            totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination)
+        return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context)
+    }
+
+    static func row(_ entry: InboxEntry, mailboxNames: [UUID: String], categories: [UUID: InboxCategory], locale: AppLocale,
+                    text: (String) -> String) -> MessageRow {
+        let message = entry.message
+        let verdict = entry.classification
+        let category = verdict?.categoryID.flatMap { categories[$0] }
+        let snippet = message.snippet.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return MessageRow(
+            id: message.id.uuidString, receivedAt: DisplayFormat.dateTime(message.receivedAt, locale),
+            sender: message.fromName ?? message.fromAddress, senderAddress: message.fromAddress,
+            subject: message.subject.isEmpty ? text("inbox_no_subject") : message.subject,
+            snippet: snippet.count > snippetPreviewLength ? String(snippet.prefix(snippetPreviewLength)) + "…" : snippet,
+            mailboxName: message.mailboxID.flatMap { mailboxNames[$0] },
+            category: category.map(InboxViews.chip),
+            confidence: verdict.map { InboxViews.percent($0.confidence) },
+            needsReview: verdict?.needsReview ?? false, hasFailedLabels: entry.failedLabelActions > 0,
+            isUnclassified: verdict == nil)
+    }
+
+    /// The chart of the last days, or `nil` when nothing arrived in them.
+    static func chart(_ counts: InboxDailyCounts, categories: [UUID: InboxCategory], text: (String) -> String) -> ChartView? {
+        guard counts.series.contains(where: { $0.total > 0 }) else { return nil }
+        // In the categories' own order, messages without one last.
+        let ordered = counts.series.sorted { lhs, rhs in
+            let left = lhs.categoryID.flatMap { categories[$0]?.position } ?? Int.max
+            let right = rhs.categoryID.flatMap { categories[$0]?.position } ?? Int.max
+            return left < right
+        }
+        let series = ordered.map { (item: CategoryDaySeries) -> CategoryDayChart.Series in
+            let category = item.categoryID.flatMap { categories[$0] }
+            return CategoryDayChart.Series(name: category?.name ?? text("inbox_uncategorised"),
+                                           colour: category?.colour ?? CategoryDayChart.neutralColour, counts: item.counts)
+        }
+        let summary = series.map { "\($0.name): \($0.counts.reduce(0, +))" }.joined(separator: ", ")
+        let chart = CategoryDayChart(heading: text("inbox_chart_title"), summary: summary,
+                                     dayLabels: counts.days.map(DisplayFormat.dayMonth), series: series)
+        let legend = series.map { (item: CategoryDayChart.Series) -> LegendItem in
+            LegendItem(name: item.name, colour: CategoryDayChart.safeColour(item.colour), total: item.counts.reduce(0, +))
+        }
+        return ChartView(source: chart.imageSource(), alternative: "\(chart.heading). \(summary)", legend: legend)
+    }
+
+    // MARK: Message card
+
+    struct VerdictView {
+        let category: InboxViews.CategoryChip?
+        let confidence: String
+        let reason: String?
+        let source: String
+        let classifiedAt: String
+        let needsReview: Bool
+        let isCorrected: Bool
+    }
+
+    struct ActionRow {
+        let kindLabel: String
+        let target: String?
+        let status: String
+        let statusLabel: String
+        let attempts: Int
+        let lastError: String?
+        let when: String
+    }
+
+    struct LinkedMessage {
+        let id: String
+        let subject: String
+        let sender: String
+        let receivedAt: String
+    }
+
+    struct CardView {
+        let messageID: String
+        let subject: String
+        let fromLine: String
+        let toLine: String
+        let receivedAt: String
+        let mailboxName: String
+        let headerMessageID: String?
+        let inReplyTo: String?
+        let snippet: String
+        let verdict: VerdictView?
+        let answers: [LinkedMessage]
+        let hasAnswers: Bool
+        let actions: [ActionRow]
+        let hasActions: Bool
+        let hasFailedActions: Bool
+        let canRetry: Bool
+        let canCorrect: Bool
+        let categoryChoices: [InboxViews.Option]
+        let hasCategoryChoices: Bool
+    }
+
+    @Sendable func message(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        let scope = TenantScope.tenant(member)
+        let detail = try await services.inboundMessages.detail(id, scope: scope)
+        _ = try context.require(.viewInbox)
+        let locale = context.visitor.locale
+        let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let message = detail.entry.message
+        let verdict = detail.entry.classification
+        let categories = try await services.categories.list(scope)
+        let categoryByID = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) })
+        let mailboxName: String
+        if let mailboxID = message.mailboxID {
+            mailboxName = (try? await services.mailboxes.find(mailboxID, scope: scope).displayName) ?? text("inbox_mailbox_removed")
+        } else {
+            mailboxName = text("inbox_mailbox_removed")
+        }
+        // The stored messages this one answers (a reply within the company's own mail).
+        var answered: [InboundMessage] = []
+        if !message.answeredMessageIDs.isEmpty {
+            answered = try await services.inboundMessages.findByMessageIDs(message.answeredMessageIDs, companyID: member.companyID)
+                .filter { $0.id != message.id }
+        }
+        let currentCategory = verdict?.categoryID
+        let choices = categories.filter { $0.isActive || $0.id == currentCategory }.map { (category: InboxCategory) -> InboxViews.Option in
+            InboxViews.Option(value: category.id.uuidString,
+                              label: category.isActive ? category.name : "\(category.name) (\(text("categories_inactive")))",
+                              selected: category.id == currentCategory)
+        }
+        let actions = detail.labelActions.map { (action: LabelAction) -> ActionRow in
+            ActionRow(
+                kindLabel: text("inbox_action_\(action.kind.rawValue)"), target: action.label.isEmpty ? nil : action.label,
+                status: action.status.rawValue, statusLabel: text("inbox_action_status_\(action.status.rawValue)"),
+                attempts: action.attempts, lastError: action.lastError,
+                when: DisplayFormat.dateTime(action.doneAt ?? action.updatedAt, locale))
+        }
+        let answers = answered.map { (linked: InboundMessage) -> LinkedMessage in
+            LinkedMessage(id: linked.id.uuidString, subject: linked.subject.isEmpty ? text("inbox_no_subject") : linked.subject,
+                          sender: linked.fromName ?? linked.fromAddress, receivedAt: DisplayFormat.dateTime(linked.receivedAt, locale))
+        }
+        let hasFailed = detail.labelActions.contains { $0.status == .failed && $0.mailboxID != nil }
+        let subject = message.subject.isEmpty ? text("inbox_no_subject") : message.subject
+        let fromLine = message.fromName.map { "\($0) <\(message.fromAddress)>" } ?? message.fromAddress
+        let view = CardView(
+            messageID: message.id.uuidString, subject: subject, fromLine: fromLine,
+            toLine: message.toAddresses.joined(separator: ", "),
+            receivedAt: DisplayFormat.dateTime(message.receivedAt, locale),
+            mailboxName: mailboxName, headerMessageID: message.messageID,
+            inReplyTo: message.inReplyTo.isEmpty ? nil : message.inReplyTo.joined(separator: " "),
+            snippet: message.snippet,
+            verdict: verdict.map { (verdict: MessageClassification) -> VerdictView in
+                VerdictView(
+                    category: verdict.categoryID.flatMap { categoryByID[$0] }.map(InboxViews.chip),
+                    confidence: InboxViews.percent(verdict.confidence), reason: verdict.reason.isEmpty ? nil : verdict.reason,
+                    source: Self.sourceLabel(verdict.source, text: text), classifiedAt: DisplayFormat.dateTime(verdict.classifiedAt, locale),
+                    needsReview: verdict.needsReview, isCorrected: verdict.isCorrected)
+            },
+            answers: answers, hasAnswers: !answers.isEmpty,
+            actions: actions, hasActions: !actions.isEmpty, hasFailedActions: hasFailed,
+            canRetry: hasFailed && AccessPolicy.allows(member.role, .correctClassification),
+            canCorrect: AccessPolicy.allows(member.role, .correctClassification),
+            categoryChoices: choices, hasCategoryChoices: !choices.isEmpty)
+        return services.renderer.page("inbox-message", titleKey: "title_inbox_message", content: view, request: request, context: context)
+    }
+
+    /// Who decided, in words: a model (provider and model), the embedded classifier, a person.
+    static func sourceLabel(_ source: String, text: (String) -> String) -> String {
+        if source == MessageClassification.correctionSource { return text("inbox_source_user") }
+        if source == MessageClassification.embeddedSource { return text("inbox_source_embedded") }
+        if source.hasPrefix("llm:") {
+            let model = source.dropFirst("llm:".count).replacingOccurrences(of: "/", with: " / ")
+            return "\(text("inbox_source_llm")): \(model)"
+        }
+        if source == "unanswered" { return text("inbox_source_unanswered") }
+        return source
+    }
+
+    // MARK: Corrections
+
+    /// A person sets the category: the verdict becomes theirs, the message is relabelled in its
+    /// mailbox (the `inbox.relabel` job takes the old label off and applies the new rule), and
+    /// the correction becomes a training example.
+    @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        let scope = TenantScope.tenant(member)
+        _ = try await services.inboundMessages.find(id, scope: scope)
+        let identity = try context.require(.correctClassification)
+        guard let categoryID = UUID(uuidString: context.form["category_id"]),
+              let category = try? await services.categories.find(categoryID, scope: scope) else {
+            try await services.flash(context, .error, "flash_category_invalid")
+            return .seeOther("/inbox/\(id.uuidString)")
+        }
+        let previous = try await services.classifications.classification(forMessage: id, scope: scope)?.categoryID
+        _ = try await services.classifications.correct(member, messageID: id, categoryID: category.id)
+        try await PipelineJobs.relabel(services.jobs, companyID: member.companyID, messageID: id, previousCategoryID: previous)
+        await services.audit.record(kind: "inbox.corrected", identity: identity, context: context, details: [
+            "message_id": id.uuidString, "category_id": category.id.uuidString, "category": category.name,
+            "previous_category_id": previous?.uuidString ?? "",
+        ])
+        try await services.flash(context, .success, "flash_category_corrected")
+        return .seeOther("/inbox/\(id.uuidString)")
+    }
+
+    /// Gives the message's failed mailbox actions a fresh set of attempts, and has its mailbox's
+    /// pending actions carried out.
+    @Sendable func retryLabels(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        let message = try await services.inboundMessages.find(id, scope: .tenant(member))
+        let identity = try context.require(.correctClassification)
+        try await services.labelActions.retryFailed(member, messageID: id)
+        if let mailboxID = message.mailboxID {
+            try await PipelineJobs.label(services.jobs, companyID: member.companyID, mailboxID: mailboxID)
+        }
+        await services.audit.record(kind: "inbox.labels_retried", identity: identity, context: context, details: ["message_id": id.uuidString])
+        try await services.flash(context, .success, "flash_labels_retried")
+        return .seeOther("/inbox/\(id.uuidString)")
+    }
+}

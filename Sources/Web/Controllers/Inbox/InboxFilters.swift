@@ -1,0 +1,61 @@
+import Domain
+import Foundation
+import Storage
+
+/// The inbox list's filters as they travel in the URL (a GET form, so a filtered list can be
+/// bookmarked and shared), and their translation into the repository's ``InboxFilter``.
+struct InboxFilters {
+    var mailbox = ""
+    var category = ""
+    /// `yyyy-MM-dd`, inclusive, Moscow days.
+    var from = ""
+    var to = ""
+    var review = false
+    var failed = false
+    var q = ""
+
+    init() {}
+
+    /// Parsed like a form body, so `+` in a search reads as a space.
+    init(query: String?) {
+        let values = FormData(urlEncoded: query ?? "")
+        mailbox = values["mailbox"]
+        category = values["category"]
+        from = values["from"]
+        to = values["to"]
+        review = !values["review"].isEmpty
+        failed = !values["failed"].isEmpty
+        q = values["q"].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    var inboxFilter: InboxFilter {
+        InboxFilter(
+            mailboxID: UUID(uuidString: mailbox), categoryID: UUID(uuidString: category),
+            from: DisplayFormat.parseDay(from),
+            to: DisplayFormat.parseDay(to).map { $0.addingTimeInterval(24 * 3600) },
+            needsReview: review, failedLabelActions: failed, search: q.isEmpty ? nil : String(q.prefix(200)))
+    }
+
+    var isFiltered: Bool {
+        !mailbox.isEmpty || !category.isEmpty || !from.isEmpty || !to.isEmpty || review || failed || !q.isEmpty
+    }
+
+    /// `/inbox` with these filters, starting after `cursor` when given.
+    func url(after cursor: String? = nil) -> String {
+        var pairs = [("mailbox", mailbox), ("category", category), ("from", from), ("to", to), ("q", q)].filter { !$0.1.isEmpty }
+        if review { pairs.append(("review", "1")) }
+        if failed { pairs.append(("failed", "1")) }
+        if let cursor { pairs.append(("after", cursor)) }
+        let query = pairs.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+        return query.isEmpty ? "/inbox" : "/inbox?" + query
+    }
+
+    /// Everything but unreserved ASCII percent-encoded (a space as %20, a `+` as %2B).
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static var unreserved: CharacterSet {
+        CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    }
+}

@@ -1,0 +1,36 @@
+import Domain
+import Foundation
+
+/// View pieces the inbox pages share.
+enum InboxViews {
+    /// One `<option>` of a select.
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    /// A category as a coloured chip.
+    struct CategoryChip {
+        let name: String
+        /// Always `#rrggbb`: it lands in an SVG `fill` attribute.
+        let colour: String
+    }
+
+    static func chip(_ category: InboxCategory) -> CategoryChip {
+        CategoryChip(name: category.name, colour: CategoryDayChart.safeColour(category.colour))
+    }
+
+    static func kindLabel(_ kind: MailboxKind, _ text: (String) -> String) -> String {
+        text("mailbox_kind_\(kind.rawValue)")
+    }
+
+    static func statusLabel(_ status: MailboxSyncStatus, _ text: (String) -> String) -> String {
+        text("mailbox_status_\(status.rawValue)")
+    }
+
+    /// "87 %": how sure the classifier was.
+    static func percent(_ confidence: Double) -> String {
+        "\(Int((min(max(confidence, 0), 1) * 100).rounded())) %"
+    }
+}

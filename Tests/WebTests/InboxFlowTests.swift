@@ -1,0 +1,254 @@
+import Domain
+import Foundation
+import HummingbirdTesting
+import Storage
+import Testing
+@testable import Web
+
+/// The inbox through the real app, over messages stored and classified through the
+/// repositories as the pipeline stores them: filters, search, pages, the chart, the message
+/// card, corrections, retries and the live progress figures.
+@Suite struct InboxFlowTests {
+    static let day: TimeInterval = 24 * 3600
+
+    /// Links to message cards, in page order.
+    static func messageLinks(_ html: String) -> [String] {
+        html.matches(of: /href="\/inbox\/([0-9A-F-]{36})"/).map { String($0.output.1) }
+    }
+
+    /// The chart the page embeds as a `data:` image, decoded.
+    static func chartSVG(_ html: String) -> String? {
+        guard let match = html.firstMatch(of: /src="data:image\/svg\+xml;base64,([A-Za-z0-9+\/=]+)"/),
+              let data = Data(base64Encoded: String(match.output.1)) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func nextPage(_ html: String) -> String? {
+        html.firstMatch(of: /href="([^"]+)" rel="next"/).map { String($0.output.1).replacingOccurrences(of: "&amp;", with: "&") }
+    }
+
+    @Test func filtersSearchAndPagesOverStoredMessages() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let sales = try await InboxFixtures.gmailMailbox(app, member)
+            let support = try await InboxFixtures.gmailMailbox(app, member, address: "help@romashka.ru")
+            let lead = try await InboxFixtures.category(app, member, named: "Заявка")
+            let invoice = try await InboxFixtures.category(app, member, named: "Счёт")
+            let now = Date()
+
+            // 60 older messages in one mailbox, a few special ones in the other.
+            let bulk = try await InboxFixtures.store(app, (0..<60).map {
+                InboxFixtures.message($0, receivedAt: now.addingTimeInterval(-3 * Self.day - Double($0) * 60))
+            }, in: sales)
+            #expect(bulk.count == 60)
+            let special = try await InboxFixtures.store(app, [
+                InboxFixtures.message(100, subject: "Счёт № 1452 на оплату", from: "buh@postavshik.ru", fromName: "Ёлкина Мария", receivedAt: now),
+                InboxFixtures.message(101, subject: "Запрос КП на кабель", from: "ivan@zavod.ru", fromName: "Иван Петров", receivedAt: now.addingTimeInterval(-60)),
+                InboxFixtures.message(102, subject: "Непонятное письмо", receivedAt: now.addingTimeInterval(-120)),
+            ], in: support)
+            let (bill, request, unclear) = (special[0], special[1], special[2])
+            try await app.services.classifications.save([
+                NewClassification(messageID: bill.id, categoryID: invoice.id, confidence: 0.93, reason: "Счёт на оплату", source: "llm:openai/gpt-4.1-mini", needsReview: false),
+                NewClassification(messageID: request.id, categoryID: lead.id, confidence: 0.88, reason: "Запрос цены", source: "embedded", needsReview: false),
+                NewClassification(messageID: unclear.id, categoryID: nil, confidence: 0.31, reason: "Неясно", source: "embedded", needsReview: true),
+            ], companyID: member.companyID)
+            let actions = try await app.services.labelActions.enqueue([.applyLabel("SmartySales/Счёт", to: bill.id)], companyID: member.companyID)
+            try await app.services.labelActions.markFailed(try #require(actions.first).id, companyID: member.companyID,
+                                                          error: "Сервер не хранит метки в этой папке", maximumAttempts: 1)
+
+            let page = try await anna.get("/inbox")
+            #expect(page.status == .ok)
+            let firstLinks = Self.messageLinks(page.text)
+            #expect(firstLinks.count == 50)
+            #expect(Array(firstLinks.prefix(3)) == [bill.id.uuidString, request.id.uuidString, unclear.id.uuidString], "newest first")
+            #expect(page.text.contains("Счёт № 1452 на оплату"))
+            #expect(page.text.contains("93 %"))
+            #expect(page.text.contains(InboxFixtures.html(app, "inbox_needs_review", .ru)))
+            #expect(page.text.contains(InboxFixtures.html(app, "inbox_label_failed", .ru)))
+            let chart = try #require(Self.chartSVG(page.text), "the chart of the last 14 days")
+            #expect(chart.components(separatedBy: "<g class=\"chart-day\">").count - 1 == 14)
+            #expect(chart.contains("fill=\"\(invoice.colour)\""))
+            #expect(chart.contains("Счёт: 1</title>"))
+            #expect(page.text.contains("fill=\"\(invoice.colour)\""), "the category chip")
+
+            // Older: the rest, none twice.
+            let next = try #require(Self.nextPage(page.text))
+            #expect(next.contains("after="))
+            let second = try await anna.get(next)
+            let secondLinks = Self.messageLinks(second.text)
+            #expect(secondLinks.count == 13)
+            #expect(Set(firstLinks).isDisjoint(with: secondLinks))
+            #expect(Self.nextPage(second.text) == nil)
+
+            // Filters and search, alone and together.
+            func links(_ query: String) async throws -> [String] { Self.messageLinks(try await anna.get("/inbox?" + query).text) }
+            #expect(try await links("review=1") == [unclear.id.uuidString])
+            #expect(try await links("failed=1") == [bill.id.uuidString])
+            #expect(try await links("category=\(lead.id.uuidString)") == [request.id.uuidString])
+            #expect(try await links("mailbox=\(support.id.uuidString)").count == 3)
+            #expect(try await links("q=" + InboxFilters.encode("иван петров")) == [request.id.uuidString], "sender name, any case")
+            #expect(try await links("q=" + InboxFilters.encode("елкина")) == [bill.id.uuidString], "ё typed as е")
+            #expect(try await links("q=%D0%9A%D0%9F+%D0%BD%D0%B0") == [request.id.uuidString], "subject words, + as a space")
+            #expect(try await links("q=postavshik.ru&category=\(invoice.id.uuidString)") == [bill.id.uuidString])
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = DisplayFormat.timeZone
+            formatter.dateFormat = "yyyy-MM-dd"
+            let yesterday = formatter.string(from: now.addingTimeInterval(-Self.day))
+            let recent = try await links("from=\(yesterday)&mailbox=\(sales.id.uuidString)")
+            #expect(recent.isEmpty, "the bulk is three days old")
+            let old = try await links("to=\(formatter.string(from: now.addingTimeInterval(-2 * Self.day)))")
+            #expect(old.count == 50, "a page of the older messages")
+            let none = try await anna.get("/inbox?q=" + InboxFilters.encode("ничего такого"))
+            #expect(none.text.contains(InboxFixtures.html(app, "inbox_empty_filtered", .ru)))
+        }
+    }
+
+    @Test func theMessageCardShowsTheVerdictAndACorrectionRelabelsAndTeaches() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let lead = try await InboxFixtures.category(app, member, named: "Заявка")
+            let invoice = try await InboxFixtures.category(app, member, named: "Счёт")
+            let stored = try await InboxFixtures.store(app, [
+                InboxFixtures.message(1, subject: "Прайс-лист", from: "ivan@zavod.ru", fromName: "Иван Петров"),
+                InboxFixtures.message(2, subject: "Re: Прайс-лист", from: "buh@zavod.ru", inReplyTo: ["<message-1@example.ru>"]),
+            ], in: mailbox)
+            let (original, reply) = (stored[0], stored[1])
+            try await app.services.classifications.save([
+                NewClassification(messageID: reply.id, categoryID: lead.id, confidence: 0.42, reason: "Похоже на запрос цены",
+                                  source: "llm:openai/gpt-4.1-mini", needsReview: true),
+            ], companyID: member.companyID)
+            let actions = try await app.services.labelActions.enqueue([.applyLabel("SmartySales/На проверку", to: reply.id)], companyID: member.companyID)
+            try await app.services.labelActions.markFailed(try #require(actions.first).id, companyID: member.companyID,
+                                                          error: "Сервер не хранит метки в этой папке", maximumAttempts: 1)
+
+            let card = try await anna.get("/inbox/\(reply.id.uuidString)")
+            #expect(card.status == .ok)
+            for text in ["Re: Прайс-лист", "buh@zavod.ru", "sales@romashka.ru", "message-2@example.ru", "message-1@example.ru", "Похоже на запрос цены",
+                         "42 %", "openai / gpt-4.1-mini", "SmartySales/На проверку", "Сервер не хранит метки в этой папке", "Продажи"] {
+                #expect(card.text.contains(text), "card shows \(text)")
+            }
+            #expect(card.text.contains("href=\"/inbox/\(original.id.uuidString)\""), "the message it answers is linked")
+            #expect(card.text.contains("action=\"/inbox/\(reply.id.uuidString)/retry\""))
+            #expect(card.text.contains(InboxFixtures.html(app, "inbox_action_status_failed", .ru)))
+
+            // The correction: the verdict becomes the person's, the mailbox is relabelled, the trail has it.
+            let corrected = try await anna.post("/inbox/\(reply.id.uuidString)/category", [("category_id", invoice.id.uuidString)])
+            #expect(corrected.location == "/inbox/\(reply.id.uuidString)")
+            let verdict = try #require(try await app.services.classifications.classification(forMessage: reply.id, scope: .tenant(member)))
+            #expect(verdict.categoryID == invoice.id)
+            #expect(verdict.source == MessageClassification.correctionSource)
+            #expect(verdict.needsReview == false)
+            #expect(verdict.correctedBy == member.userID)
+            let examples = try await app.services.classifications.trainingExamples(companyID: member.companyID)
+            #expect(examples.map(\.categoryID) == [invoice.id], "remembered as a training example")
+            let relabels = try await InboxFixtures.claimAll(app, kind: "inbox.relabel")
+            #expect(relabels.count == 1)
+            let relabel = try #require(relabels.first)
+            #expect(relabel.companyID == member.companyID)
+            let payload = try InboxFixtures.payload(relabel)
+            #expect(payload["messageID"] as? String == reply.id.uuidString)
+            #expect(payload["previousCategoryID"] as? String == lead.id.uuidString)
+            let trail = try await app.services.auditTrail.list(.tenant(member), filter: AuditFilter(kind: "inbox.corrected"), page: 1)
+            let event = try #require(trail.events.first)
+            #expect(event.details["message_id"] == reply.id.uuidString)
+            #expect(event.details["category_id"] == invoice.id.uuidString)
+            #expect(event.details["previous_category_id"] == lead.id.uuidString)
+            let after = try await anna.get("/inbox/\(reply.id.uuidString)")
+            #expect(after.text.contains(InboxFixtures.html(app, "flash_category_corrected", .ru)))
+            #expect(after.text.contains(InboxFixtures.html(app, "inbox_source_user", .ru)))
+
+            // A message without a verdict: the previous category is written as null.
+            #expect(try await anna.post("/inbox/\(original.id.uuidString)/category", [("category_id", lead.id.uuidString)],
+                                        tokenFrom: "/inbox/\(original.id.uuidString)").location == "/inbox/\(original.id.uuidString)")
+            let second = try #require(try await InboxFixtures.claimAll(app, kind: "inbox.relabel").first)
+            #expect(second.payload.contains("\"previousCategoryID\":null"))
+            #expect(try InboxFixtures.payload(second)["messageID"] as? String == original.id.uuidString)
+
+            // Another tenant's category is no choice.
+            let bogus = try await anna.post("/inbox/\(original.id.uuidString)/category", [("category_id", UUID().uuidString)],
+                                            tokenFrom: "/inbox/\(original.id.uuidString)")
+            #expect(bogus.location == "/inbox/\(original.id.uuidString)")
+            #expect(try await InboxFixtures.claimAll(app, kind: "inbox.relabel").isEmpty)
+
+            // Retrying the failed action gives it fresh attempts.
+            let retried = try await anna.post("/inbox/\(reply.id.uuidString)/retry", [], tokenFrom: "/inbox/\(reply.id.uuidString)")
+            #expect(retried.location == "/inbox/\(reply.id.uuidString)")
+            let retriedActions = try await app.services.labelActions.actions(forMessage: reply.id, scope: .tenant(member))
+            #expect(retriedActions.map(\.status) == [LabelActionStatus.pending])
+            let labelJob = try #require(try await InboxFixtures.claimAll(app, kind: "inbox.label").first)
+            #expect(try InboxFixtures.payload(labelJob)["mailboxID"] as? String == mailbox.id.uuidString)
+        }
+    }
+
+    @Test func viewersReadMessagesButCannotCorrectThem() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            try await Flows.addUser(anna, email: "vera@romashka.ru", role: "viewer")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let message = try #require(try await InboxFixtures.store(app, [InboxFixtures.message(1)], in: mailbox).first)
+            let lead = try await InboxFixtures.category(app, member, named: "Заявка")
+
+            let vera = Browser(client)
+            try await Flows.logIn(vera, email: "vera@romashka.ru", password: "temporary password 1")
+            try await vera.post("/account/password", [
+                ("current_password", "temporary password 1"), ("new_password", "vera own password"), ("new_password_confirm", "vera own password"),
+            ], tokenFrom: "/account")
+            let card = try await vera.get("/inbox/\(message.id.uuidString)")
+            #expect(card.status == .ok)
+            #expect(!card.text.contains("name=\"category_id\""), "no correction form for a viewer")
+            let refused = try await vera.post("/inbox/\(message.id.uuidString)/category", [("category_id", lead.id.uuidString)])
+            #expect(refused.status == .forbidden)
+            #expect(try await app.services.classifications.classification(forMessage: message.id, scope: .tenant(member)) == nil)
+        }
+    }
+
+    @Test func progressFiguresAreSmallJSON() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let stored = try await InboxFixtures.store(app, (0..<5).map { InboxFixtures.message($0) }, in: mailbox)
+            try await app.services.classifications.save([
+                NewClassification(messageID: stored[0].id, categoryID: nil, confidence: 0.2, reason: "", source: "embedded", needsReview: true),
+                NewClassification(messageID: stored[1].id, categoryID: nil, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+            ], companyID: member.companyID)
+            try await app.services.mailboxes.markSynced(mailbox.id, companyID: member.companyID)
+            try await app.services.jobs.enqueue(NewJob(kind: "inbox.classify", companyID: member.companyID))
+
+            let inbox = try await anna.get("/inbox")
+            #expect(inbox.text.contains("data-progress=\"totals.messages\">5<"), "the figures are on the page without JavaScript")
+            let response = try await anna.get("/inbox/progress")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+            let totals = try #require(json["totals"] as? [String: Any])
+            #expect(totals["messages"] as? Int == 5)
+            #expect(totals["needsReview"] as? Int == 1)
+            #expect(totals["unclassified"] as? Int == 3)
+            #expect(totals["failedLabels"] as? Int == 0)
+            #expect(totals["queuedJobs"] as? Int == 1)
+            let mailboxes = try #require(json["mailboxes"] as? [[String: Any]])
+            #expect(mailboxes.count == 1)
+            let entry = try #require(mailboxes.first)
+            #expect(entry["id"] as? String == mailbox.id.uuidString)
+            #expect(entry["status"] as? String == "connected")
+            #expect(entry["statusLabel"] as? String == app.services.renderer.localizer.text("mailbox_status_connected", .ru))
+            #expect(entry["messagesStored"] as? Int == 5)
+            #expect(entry["lastSyncAt"] is String)
+            #expect(json["generatedAt"] is String)
+
+            // Signed out, it is no JSON at all.
+            let stranger = Browser(client)
+            #expect(try await stranger.get("/inbox/progress").location == "/login")
+        }
+    }
+}
