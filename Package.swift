@@ -73,6 +73,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Company data: the OKVED2 and region reference tables (built from the official lists by
+        // scripts/data/make-reference-data.py) and the DaData / Checko / Rusprofile adapters.
+        .target(
+            name: "CompanyData",
+            dependencies: [
+                "Domain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Reference")],
+            swiftSettings: swiftSettings
+        ),
         // Local stand-ins for the cloud services we cannot reach from tests (LLM providers now;
         // data providers and payments later), speaking their documented wire formats over
         // loopback. Used by tests and benchmarks, never linked into the product.
@@ -156,6 +169,7 @@ let package = Package(
                 "MIME",
                 "Domain",
                 "Classifier",
+                "CompanyData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -212,6 +226,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CompanyDataTests",
+            dependencies: ["CompanyData", "Domain", "ProviderFakes", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier"], swiftSettings: swiftSettings),

@@ -20,6 +20,8 @@ struct FakeHTTPRequest: Sendable {
     var path: String
     var headers: [FakeHeader]
     var body: String
+    /// The raw query string without the `?` (the company-data fakes read their key from it).
+    var query: String = ""
 
     func header(_ name: String) -> String? {
         let name = name.lowercased()
@@ -64,7 +66,8 @@ final class FakeHTTPServer: Sendable {
                 method: request.method.rawValue,
                 path: request.uri.path,
                 headers: request.headers.map { FakeHeader($0.name.canonicalName, $0.value) },
-                body: String(buffer: body)
+                body: String(buffer: body),
+                query: request.uri.query ?? ""
             )
             return FakeHTTPServer.hummingbirdResponse(await handler(received))
         }
@@ -136,6 +139,7 @@ final class FakeHTTPServer: Sendable {
         case 402: "Payment Required"
         case 403: "Forbidden"
         case 404: "Not Found"
+        case 405: "Method Not Allowed"
         case 413: "Payload Too Large"
         case 422: "Unprocessable Entity"
         case 429: "Too Many Requests"
