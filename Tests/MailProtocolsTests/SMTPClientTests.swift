@@ -363,7 +363,9 @@ import Testing
         try await withScriptedServer({ _ in
             FakeSMTPDialogue(overrides: ["MAIL": [[.line("451 4.3.0 Try again later")], [.line("550 5.7.1 Sender refused")]]])
         }) { server in
-            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server), credentials: nil)
+            // Twenty sends queue behind one another: a one-second command timeout is too tight
+            // for that on a loaded machine, and timeouts are not what this test is about.
+            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server, commandTimeout: .seconds(15)), credentials: nil)
             let message = Array("Subject: x\r\n\r\nx\r\n".utf8)
             let envelope = SMTPEnvelope(from: "a@x.test", recipients: ["b@x.test"])
 
@@ -429,7 +431,9 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func concurrentSendsTakeTurnsOnTheOneConnection() async throws {
         try await withScriptedServer({ _ in FakeSMTPDialogue() }) { server in
-            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server), credentials: nil)
+            // Twenty sends queue behind one another: a one-second command timeout is too tight
+            // for that on a loaded machine, and timeouts are not what this test is about.
+            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server, commandTimeout: .seconds(15)), credentials: nil)
             let message = Array("Subject: x\r\n\r\nx\r\n".utf8)
             try await withThrowingTaskGroup(of: SMTPSendResult.self) { group in
                 for index in 0..<20 {
@@ -525,7 +529,9 @@ import Testing
         try await withScriptedServer({ connection in
             FakeSMTPDialogue(hangUpAfterMessages: connection == 0 ? 1 : nil)
         }) { server in
-            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server), credentials: nil)
+            // Twenty sends queue behind one another: a one-second command timeout is too tight
+            // for that on a loaded machine, and timeouts are not what this test is about.
+            let client = SMTPClient(endpoint: Self.scriptedEndpoint(server, commandTimeout: .seconds(15)), credentials: nil)
             let message = Array("Subject: x\r\n\r\nx\r\n".utf8)
             let envelope = SMTPEnvelope(from: "a@x.test", recipients: ["b@x.test"])
 
@@ -592,8 +598,8 @@ import Testing
             connectTimeout: .seconds(5), commandTimeout: .seconds(20))
     }
 
-    static func scriptedEndpoint(_ server: ScriptedServer) -> MailServerEndpoint {
-        MailServerEndpoint(host: server.host, port: server.port, tls: .none, connectTimeout: .seconds(2), commandTimeout: .seconds(1))
+    static func scriptedEndpoint(_ server: ScriptedServer, commandTimeout: Duration = .seconds(1)) -> MailServerEndpoint {
+        MailServerEndpoint(host: server.host, port: server.port, tls: .none, connectTimeout: .seconds(2), commandTimeout: commandTimeout)
     }
 
     static func credentials(_ server: SMTPTestServer) -> SMTPCredentials {
