@@ -81,7 +81,10 @@ enum WebAssembly {
             rules: RuleRepository(persistence: persistence),
             classifications: ClassificationRepository(persistence: persistence),
             labelActions: LabelActionRepository(persistence: persistence),
-            connectionTester: connectionTester ?? MailProtocolsConnectionTester())
+            connectionTester: connectionTester ?? MailProtocolsConnectionTester(),
+            llmProviders: LLMProviderSettingsRepository(persistence: persistence, secretBox: secretBox),
+            platformLLM: EnvironmentLLMConfigurationSource(environment: configuration.environment),
+            llmTester: LLMProviderTester())
     }
 
     static func router(services: WebServices, configuration: AppConfiguration) -> Router<AppRequestContext> {
@@ -111,6 +114,8 @@ enum WebAssembly {
         InboxProgressController(services: services).addRoutes(to: workspace)
         MailboxesController(services: services).addRoutes(to: workspace)
         CategoriesController(services: services).addRoutes(to: workspace)
+        LLMProvidersController(services: services).addRoutes(to: workspace)
+        LLMUsageController(services: services).addRoutes(to: workspace)
         AuditController(services: services).addRoutes(to: workspace)
         JobsController(services: services).addRoutes(to: workspace)
         PlatformController(services: services).addRoutes(to: workspace)

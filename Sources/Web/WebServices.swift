@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Observability
 import Storage
+import Workers
 
 /// The dependencies controllers share, built once in ``buildApplication(_:)``.
 struct WebServices: Sendable {
@@ -31,4 +32,10 @@ struct WebServices: Sendable {
     let labelActions: LabelActionRepository
     /// The "test connection" button's server side; tests may swap in their own.
     let connectionTester: any MailboxConnectionTesting
+    /// The tenant's own LLM providers (keys sealed).
+    let llmProviders: LLMProviderSettingsRepository
+    /// The platform's default providers, from the environment: used by tenants without their own.
+    let platformLLM: EnvironmentLLMConfigurationSource
+    /// The LLM settings page's "Test" button: one tiny call through the provider's real adapter.
+    let llmTester: LLMProviderTester
 }

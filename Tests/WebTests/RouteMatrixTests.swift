@@ -51,7 +51,10 @@ import Testing
             let mailboxA = try await InboxFixtures.gmailMailbox(app, memberA, address: "sales@a.ru")
             let messageA = try #require(try await InboxFixtures.store(app, [InboxFixtures.message(1)], in: mailboxA).first)
             let categoryA = try #require(try await app.services.categories.list(.tenant(memberA)).first)
-            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id] + usersA.map(\.id)
+            // …and an LLM provider with its key.
+            let llmA = try await app.services.llmProviders.save(
+                memberA, id: nil, try TenantLLMProviderDraft(provider: .openAI, model: "gpt-4.1-mini").validated(), apiKey: "sk-route-matrix-0123456789")
+            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id] + usersA.map(\.id)
 
             // Tenant B, signed in as its owner.
             let owen = Browser(client)
@@ -87,6 +90,8 @@ import Testing
             #expect(try await anna.get("/categories/\(categoryA.id.uuidString)/edit").status == .ok)
             #expect(try await anna.post("/categories/\(categoryA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/categories").status == .seeOther)
             #expect(try await anna.post("/mailboxes/\(mailboxA.id.uuidString)/pause", [], tokenFrom: "/mailboxes").status == .seeOther)
+            #expect(try await anna.get("/settings/llm/\(llmA.id.uuidString)/edit").status == .ok)
+            #expect(try await anna.post("/settings/llm/\(llmA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/settings/llm").status == .seeOther)
         }
     }
 }

@@ -15,6 +15,9 @@ public enum Permission: Sendable, CaseIterable {
     case manageCategories
     /// Change a message's category (relabels it and trains the tenant's classifier).
     case correctClassification
+    /// Add, test, order and remove the tenant's own LLM providers (their API keys pass through
+    /// these hands).
+    case manageLLMProviders
 }
 
 public enum AccessPolicy {
@@ -22,7 +25,8 @@ public enum AccessPolicy {
     public static func allows(_ role: Role, _ permission: Permission) -> Bool {
         switch permission {
         case .viewWorkspace, .viewInbox: true
-        case .manageUsers, .editCompanySettings, .viewAuditTrail, .manageJobs, .manageMailboxes, .manageCategories: role >= .admin
+        case .manageUsers, .editCompanySettings, .viewAuditTrail, .manageJobs, .manageMailboxes, .manageCategories, .manageLLMProviders:
+            role >= .admin
         case .correctClassification: role >= .manager
         case .viewPlatform: false
         }

@@ -24,6 +24,8 @@ enum SchemaMigrations {
             M0016CreateLabelActions(),
             M0017CreateClassificationCorrections(),
             M0018CreateInboxSettings(),
+            M0019CreateTenantLLMProviders(),
+            M0020CreateEmbeddedClassifiers(),
         ] as [any Migration])
         return migrations
     }

@@ -64,6 +64,17 @@ public struct AuditRepository: AuditSink {
         return AuditPage(events: Array(events), page: page, hasNext: rows.count > pageSize)
     }
 
+    /// The details of one company's events of one kind in `[from, to)`, for summaries built
+    /// from the trail (the monthly LLM usage is built from `llm.call` events). Only the details
+    /// column is read; the company filter is not optional.
+    public func details(ofKind kind: String, companyID: UUID, from: Date, to: Date) async throws -> [[String: String]] {
+        let rows = try await persistence.sql.raw("""
+            SELECT details FROM audit_events
+            WHERE company_id = \(bind: companyID) AND kind = \(bind: kind) AND created_at >= \(bind: from) AND created_at < \(bind: to)
+            """).all()
+        return try rows.map { Self.decode(try $0.decode(column: "details", as: String.self)) }
+    }
+
     static func encode(_ details: [String: String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -16,6 +16,8 @@ struct SettingsController {
         var form: Form
         var errors: [String: String]
         var canEdit: Bool
+        /// Owners and admins see the way to the LLM providers and their usage.
+        var canManageLLM: Bool
     }
 
     struct Form {
@@ -31,7 +33,8 @@ struct SettingsController {
         let view = SettingsView(
             form: Form(companyName: company.name, companyDescription: company.description,
                        localeRu: company.defaultLocale == .ru, localeEn: company.defaultLocale == .en),
-            errors: [:], canEdit: AccessPolicy.allows(member.role, .editCompanySettings))
+            errors: [:], canEdit: AccessPolicy.allows(member.role, .editCompanySettings),
+            canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders))
         return services.renderer.page("settings", titleKey: "title_settings", content: view, request: request, context: context)
     }
 
@@ -46,7 +49,8 @@ struct SettingsController {
         guard errors.isEmpty else {
             let view = SettingsView(
                 form: Form(companyName: input["company_name"], companyDescription: input["company_description"], localeRu: locale == .ru, localeEn: locale == .en),
-                errors: services.renderer.localizer.messages(errors, context.visitor.locale), canEdit: true)
+                errors: services.renderer.localizer.messages(errors, context.visitor.locale), canEdit: true,
+                canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders))
             return services.renderer.page("settings", titleKey: "title_settings", content: view, request: request, context: context, status: .unprocessableContent)
         }
         _ = try await services.companies.updateSettings(member, name: name, description: description, defaultLocale: locale)

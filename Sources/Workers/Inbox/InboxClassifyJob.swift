@@ -12,7 +12,8 @@ import Storage
 /// Messages that have a verdict already are not asked about again, so a second run of the same
 /// job changes nothing. The tenant's LLM classifies when `LLMConfigurationSource` names one (the
 /// embedded classifier, trained from the categories and the tenant's corrections, stands in for a
-/// provider that fails); without one the embedded classifier does it all. Every verdict in the
+/// provider that fails); without one the embedded classifier does it all. The trained classifier
+/// is stored and reused until the categories or the corrections change. Every verdict in the
 /// job (old or new) then goes through `LabelPlan` and `LabelActionRepository.enqueue`, which
 /// records only actions that are new, and an `inbox.label` job is queued for every mailbox that
 /// got new actions.
@@ -24,6 +25,7 @@ public struct InboxClassifyJob: JobHandler {
     let categories: CategoryRepository
     let rules: RuleRepository
     let classifications: ClassificationRepository
+    let storedClassifiers: EmbeddedClassifierRepository
     let labels: LabelActionRepository
     let queue: JobQueue
     let llmConfigurations: any LLMConfigurationSource
@@ -35,14 +37,15 @@ public struct InboxClassifyJob: JobHandler {
 
     init(
         messages: InboundMessageRepository, categories: CategoryRepository, rules: RuleRepository,
-        classifications: ClassificationRepository, labels: LabelActionRepository, queue: JobQueue,
-        llmConfigurations: any LLMConfigurationSource, httpClient: HTTPClient, limiter: TenantRateLimiter, prices: LLMPriceTable,
+        classifications: ClassificationRepository, storedClassifiers: EmbeddedClassifierRepository, labels: LabelActionRepository,
+        queue: JobQueue, llmConfigurations: any LLMConfigurationSource, httpClient: HTTPClient, limiter: TenantRateLimiter, prices: LLMPriceTable,
         audit: any AuditSink, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.messages = messages
         self.categories = categories
         self.rules = rules
         self.classifications = classifications
+        self.storedClassifiers = storedClassifiers
         self.labels = labels
         self.queue = queue
         self.llmConfigurations = llmConfigurations
@@ -78,7 +81,7 @@ public struct InboxClassifyJob: JobHandler {
         }
         let engine = ClassificationEngine(
             llm: try await llmClient(companyID: companyID, logger: logger),
-            embedded: try await embeddedClassifier(prompted, categories: categories, settings: settings, companyID: companyID),
+            embedded: try await embeddedClassifier(prompted, categories: categories, settings: settings, companyID: companyID, logger: logger),
             options: ClassificationOptions(reviewThreshold: settings.reviewThreshold))
         let inputs = todo.map { message in
             ClassificationMessage(
@@ -104,11 +107,33 @@ public struct InboxClassifyJob: JobHandler {
             recorder: AuditLLMUsageRecorder(sink: audit, companyID: companyID), prices: prices, logger: logger)
     }
 
+    /// The tenant's stored classifier when it was trained from exactly today's categories and
+    /// corrections (and in today's format); otherwise one trained again and stored.
+    func embeddedClassifier(_ prompted: [ClassificationCategory], categories: [InboxCategory], settings: InboxSettings,
+                            companyID: UUID, logger: Logger) async throws -> EmbeddedClassifier {
+        let seeds = prompted.map(\.seed)
+        let fingerprint = ClassifierFingerprint.make(categories: seeds, training: try await classifications.trainingSummary(companyID: companyID))
+        if let stored = try await storedClassifiers.load(companyID: companyID),
+           stored.formatVersion == EmbeddedClassifier.formatVersion, stored.fingerprint == fingerprint,
+           var classifier = try? EmbeddedClassifier(encoded: stored.encoded) {
+            classifier.reviewThreshold = settings.reviewThreshold
+            return classifier
+        }
+        let classifier = try await trainedClassifier(seeds, categories: categories, settings: settings, companyID: companyID)
+        do {
+            try await storedClassifiers.save(companyID: companyID, encoded: try classifier.encoded(), formatVersion: EmbeddedClassifier.formatVersion,
+                                             fingerprint: fingerprint)
+        } catch {
+            // Storing only saves the next run a training; this run classifies either way.
+            logger.warning("embedded classifier not stored", metadata: ["company_id": "\(companyID)", "error": "\(error)"])
+        }
+        return classifier
+    }
+
     /// The categories' descriptions and examples, plus every correction people made (those of
     /// categories that are no longer active are left out).
-    private func embeddedClassifier(_ prompted: [ClassificationCategory], categories: [InboxCategory], settings: InboxSettings,
-                                    companyID: UUID) async throws -> EmbeddedClassifier {
-        let seeds = prompted.map(\.seed)
+    private func trainedClassifier(_ seeds: [CategorySeed], categories: [InboxCategory], settings: InboxSettings,
+                                   companyID: UUID) async throws -> EmbeddedClassifier {
         let active = Set(categories.map(\.id))
         let examples = try await classifications.trainingExamples(companyID: companyID)
             .filter { active.contains($0.categoryID) }

@@ -24,11 +24,12 @@ public struct InboxPipeline: Sendable {
     ///   - secretBox: opens the mailboxes' passwords.
     ///   - auditSink: `llm.call`, `inbox.classified`, `inbox.labelled` … events.
     ///   - httpClient: LLM providers and Exchange; the process's, never shut down here.
-    ///   - llmConfigurations: the tenant's LLM providers; the platform's from the environment by default.
+    ///   - llmConfigurations: which LLM providers classify a tenant's mail; by default the tenant's own
+    ///     (`TenantLLMConfigurationSource`), else the platform's from the environment, else none.
     ///   - connectors: how mailboxes are opened; `factory` by default (tests give their own).
     public init(
         persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
-        llmConfigurations: any LLMConfigurationSource = EnvironmentLLMConfigurationSource(),
+        llmConfigurations: (any LLMConfigurationSource)? = nil,
         factory: MailboxConnectorFactory? = nil, connectors: (any MailboxConnecting)? = nil,
         rateLimiter: TenantRateLimiter = TenantRateLimiter(), prices: LLMPriceTable = LLMPriceTable(),
         clock: any StorageClock = SystemStorageClock(), maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun,
@@ -40,6 +41,8 @@ public struct InboxPipeline: Sendable {
         let categories = CategoryRepository(persistence: persistence, clock: clock)
         let rules = RuleRepository(persistence: persistence, clock: clock)
         let classifications = ClassificationRepository(persistence: persistence, clock: clock)
+        let llmConfigurations: any LLMConfigurationSource = llmConfigurations ?? TenantLLMConfigurationSource(
+            settings: LLMProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: clock))
         let labels = LabelActionRepository(persistence: persistence, clock: clock)
         let factory = factory ?? MailboxConnectorFactory(httpClient: httpClient, logger: logger)
         let connectors: any MailboxConnecting = connectors ?? factory
@@ -54,7 +57,8 @@ public struct InboxPipeline: Sendable {
             replyLinker: ReplyLinker(messages: messages), audit: auditSink, locks: MailboxSyncLocks(),
             maximumMessagesPerRun: maximumMessagesPerSync, now: now)
         classify = InboxClassifyJob(
-            messages: messages, categories: categories, rules: rules, classifications: classifications, labels: labels, queue: queue,
+            messages: messages, categories: categories, rules: rules, classifications: classifications,
+            storedClassifiers: EmbeddedClassifierRepository(persistence: persistence, clock: clock), labels: labels, queue: queue,
             llmConfigurations: llmConfigurations, httpClient: httpClient, limiter: rateLimiter, prices: prices, audit: auditSink, now: now)
         label = InboxLabelJob(mailboxes: mailboxes, messages: messages, labels: labels, queue: queue, connectors: connectors, audit: auditSink, now: now)
         relabel = InboxRelabelJob(

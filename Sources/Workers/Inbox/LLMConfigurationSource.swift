@@ -2,9 +2,9 @@ import Foundation
 import LLM
 
 /// Which LLM providers classify a tenant's mail, in order of preference (the first that answers
-/// wins; see `LLMClientFactory`). None: the tenant's embedded classifier does the work. The
-/// platform default comes from the environment; per-tenant keys (sealed with SecretBox) can
-/// come later as another source.
+/// wins; see `LLMClientFactory`). None: the tenant's embedded classifier does the work.
+/// `TenantLLMConfigurationSource` gives the tenant's own keys (sealed with SecretBox), else the
+/// platform's default from the environment.
 public protocol LLMConfigurationSource: Sendable {
     func providers(forCompany companyID: UUID) async throws -> [LLMProviderConfiguration]
 }

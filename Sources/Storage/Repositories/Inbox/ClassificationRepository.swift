@@ -82,6 +82,16 @@ public struct ClassificationRepository: Sendable {
             .map { try $0.toDomain() }.reversed()
     }
 
+    /// How many corrections the tenant has and when the latest was made: enough to tell whether
+    /// a stored classifier has learnt everything there is, without reading the examples.
+    public func trainingSummary(companyID: UUID) async throws -> TrainingSummary {
+        let query = ClassificationCorrectionModel.query(on: persistence.database).filter(\.$companyID == companyID)
+        let count = try await query.count()
+        let latest = try await ClassificationCorrectionModel.query(on: persistence.database).filter(\.$companyID == companyID)
+            .sort(\.$createdAt, .descending).first()?.createdAt
+        return TrainingSummary(corrections: count, latestCorrectionAt: latest)
+    }
+
     // MARK: Pages
 
     public func classification(forMessage messageID: UUID, scope: TenantScope) async throws -> MessageClassification? {
@@ -166,5 +176,16 @@ extension MessageClassificationModel {
         model.companyID = companyID
         model.messageID = messageID
         return model
+    }
+}
+
+/// The tenant's corrections in two figures (see `ClassificationRepository.trainingSummary`).
+public struct TrainingSummary: Sendable, Equatable {
+    public let corrections: Int
+    public let latestCorrectionAt: Date?
+
+    public init(corrections: Int, latestCorrectionAt: Date?) {
+        self.corrections = corrections
+        self.latestCorrectionAt = latestCorrectionAt
     }
 }
