@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import LLM
 import Logging
 import NIOSSL
 import Observability
@@ -28,7 +29,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     var backgroundServices: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
     if configuration.runWorkers {
         let inbox = InboxPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
-                                  auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]), logger: logger)
+                                  auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+                                  prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
         backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, concurrency: configuration.workerConcurrency, logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()

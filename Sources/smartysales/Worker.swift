@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LLM
 import Observability
 import ServiceLifecycle
 import Storage
@@ -25,7 +26,8 @@ struct Worker: AsyncParsableCommand {
         let databaseAudit = BatchedAuditWriter(repository: AuditRepository(persistence: persistence))
         let inbox = InboxPipeline(
             persistence: persistence, secretBox: SecretBox(keyring: keyring),
-            auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]), logger: logger)
+            auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+            prices: try LLMPriceTable.load(environment: ProcessInfo.processInfo.environment), logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()
         // Shut down in reverse: the workers stop, then the audit writer flushes, then the database closes.
