@@ -19,6 +19,11 @@
 #   SMARTYSALES_TEST_SMTP_RELAY_PORT  SMTP, no TLS, no AUTH
 #   SMARTYSALES_TEST_SMTP_USER, SMARTYSALES_TEST_SMTP_PASSWORD   (password random per run)
 #   SMARTYSALES_TEST_SMTP_SPOOL       directory of received messages (see smtp_server.py)
+#   SMARTYSALES_TEST_DOVECOT_CONF     Dovecot's configuration file (for `doveadm -c`)
+#   SMARTYSALES_TEST_DOVECOT_PASSWD   its passwd-file, re-read by Dovecot when it changes: tests
+#                                     and benchmarks that need a mailbox of their own (the product
+#                                     reads INBOX) add users to it, see scripts/lib/dovecot_users.py
+#   SMARTYSALES_TEST_DOVECOT_HOMES    the directory those users' homes go in
 #
 # Why Dovecot listens on 127.0.0.2: Dovecot 2.3 counts a connection whose remote address equals
 # its local address as "secured" and then allows LOGIN/AUTHENTICATE without TLS, whatever
@@ -238,6 +243,9 @@ start_mail_servers() {
   SMARTYSALES_TEST_SMTP_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
   export SMARTYSALES_TEST_SMTP_PASSWORD
   export SMARTYSALES_TEST_SMTP_SPOOL="$smtp/spool"
+  export SMARTYSALES_TEST_DOVECOT_CONF="$dir/dovecot.conf"
+  export SMARTYSALES_TEST_DOVECOT_PASSWD="$dir/passwd"
+  export SMARTYSALES_TEST_DOVECOT_HOMES="$home"
 
   python3 scripts/lib/smtp_server.py --starttls-port "${ports[0]}" --smtps-port "${ports[1]}" \
     --relay-port "${ports[2]}" --cert "$tls/server.pem" --key "$tls/server.key" \
