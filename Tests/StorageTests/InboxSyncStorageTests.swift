@@ -38,6 +38,32 @@ import Testing
         }
     }
 
+    @Test func theFollowUpJobsOfNewMessagesAreQueuedWithThem() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let sales = try await world.mailbox(anna, "sales@romashka.ru")
+            let queue = JobQueue(persistence: db)
+            let followUp: @Sendable ([InboundMessage]) -> [NewJob] = { stored in
+                [NewJob(kind: "test.classify", companyID: anna.companyID, payload: "{\"count\":\(stored.count)}")]
+            }
+            let stored = try await world.messages.store(
+                [world.message("imap:1:1", messageID: "one@buyer.ru"), world.message("imap:1:2", messageID: "two@buyer.ru")],
+                companyID: anna.companyID, mailboxID: sales.id, followUp: followUp)
+            #expect(stored.count == 2)
+            #expect(try await queue.counts(.tenant(anna))[.queued] == 1)
+
+            // Nothing new, no job; a store that fails queues nothing either.
+            _ = try await world.messages.store([world.message("imap:1:1", messageID: "one@buyer.ru")],
+                                               companyID: anna.companyID, mailboxID: sales.id, followUp: followUp)
+            await #expect(throws: StorageError.self) {
+                _ = try await world.messages.store([world.message("imap:1:3", messageID: "three@buyer.ru")],
+                                                   companyID: anna.companyID, mailboxID: UUID(), followUp: followUp)
+            }
+            #expect(try await queue.counts(.tenant(anna))[.queued] == 1)
+        }
+    }
+
     @Test func aScheduleCarriesItsTenantCanBeRemovedAndComesBackWhenBuried() async throws {
         try await TestDatabase.with { db in
             let world = try InboxWorld(db)

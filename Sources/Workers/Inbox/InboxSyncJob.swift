@@ -136,8 +136,10 @@ public struct InboxSyncJob: JobHandler {
             batches += 1
             let fetchedAt = now()
             let rows = batch.messages.map { Self.newMessage($0, fetchedAt: fetchedAt) }
+            let companyID = mailbox.companyID
             let stored = try await messages.store(
-                rows, companyID: mailbox.companyID, mailboxID: mailbox.id, checkpoint: try Self.encode(batch.checkpoint))
+                rows, companyID: companyID, mailboxID: mailbox.id, checkpoint: try Self.encode(batch.checkpoint),
+                followUp: { InboxJobs.classifyJobs(messageIDs: $0.map(\.id), companyID: companyID) })
             checkpoint = batch.checkpoint
             outcome.fetched += batch.messages.count
             outcome.stored += stored.count
@@ -148,10 +150,9 @@ public struct InboxSyncJob: JobHandler {
         return outcome
     }
 
-    /// New messages get their classify jobs first (they must not be lost), then reply links.
+    /// Reply links of the new messages (their classify jobs were queued with them by `store`).
     private func afterStoring(_ stored: [InboundMessage], mailbox: Mailbox, logger: Logger) async throws {
         guard !stored.isEmpty else { return }
-        try await queue.enqueue(InboxJobs.classifyJobs(messageIDs: stored.map(\.id), companyID: mailbox.companyID))
         do {
             for link in try await replyLinker.links(for: stored, companyID: mailbox.companyID) {
                 var details = ["message_id": link.replyID.uuidString]

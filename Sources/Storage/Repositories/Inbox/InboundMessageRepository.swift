@@ -37,7 +37,12 @@ public struct InboundMessageRepository: Sendable {
     /// or two workers racing, stores each message once. With `checkpoint` the mailbox's sync
     /// checkpoint is saved in the same transaction. The mailbox's `messagesStored` grows by the
     /// number stored. Throws `notFound` when the mailbox is gone (removed during the sync).
-    public func store(_ messages: [NewInboundMessage], companyID: UUID, mailboxID: UUID, checkpoint: String? = nil) async throws -> [InboundMessage] {
+    ///
+    /// `followUp` names the jobs the new messages need (their classification); they are queued
+    /// in the same transaction as the messages and the checkpoint, so a process killed right
+    /// after storing cannot leave messages that nothing will ever classify.
+    public func store(_ messages: [NewInboundMessage], companyID: UUID, mailboxID: UUID, checkpoint: String? = nil,
+                      followUp: @escaping @Sendable ([InboundMessage]) -> [NewJob] = { _ in [] }) async throws -> [InboundMessage] {
         let now = clock.now()
         let batch = messages
             .uniqued(by: \.providerItemID)
@@ -73,6 +78,10 @@ public struct InboundMessageRepository: Sendable {
             }
             if let checkpoint {
                 try await MailboxRepository.upsertCheckpoint(mailboxID: mailboxID, companyID: companyID, json: checkpoint, now: now, on: sql)
+            }
+            let jobs = stored.isEmpty ? [] : followUp(stored)
+            if !jobs.isEmpty {
+                try await jobs.map { JobModel.fresh($0, now: now) }.create(on: db)
             }
             return stored
         }
