@@ -51,8 +51,7 @@ public struct UserRepository: Sendable {
 
     public func list(_ scope: TenantScope, companyID: UUID? = nil) async throws -> [User] {
         let query = UserModel.query(on: persistence.database).sort(\.$fullName)
-        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
-        if let requested = companyID, requested != company { throw StorageError.notFound }
+        let company = try scope.company(lookingAt: companyID)
         return try await query.filter(\.$companyID == company).all().map { try $0.toDomain() }
     }
 

@@ -142,8 +142,7 @@ public struct ClassificationRepository: Sendable {
 
     /// The tenant's corrections, newest first; the platform scope names the company.
     public func corrections(_ scope: TenantScope, companyID: UUID? = nil, limit: Int = 100) async throws -> [ClassificationCorrection] {
-        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
-        if let requested = companyID, requested != company { throw StorageError.notFound }
+        let company = try scope.company(lookingAt: companyID)
         return try await ClassificationCorrectionModel.query(on: persistence.database).filter(\.$companyID == company)
             .sort(\.$createdAt, .descending).limit(max(1, limit)).all().map { try $0.toDomain() }
     }

@@ -18,8 +18,7 @@ public struct RuleRepository: Sendable {
 
     /// The tenant's rules; the platform scope names the company it looks at.
     public func list(_ scope: TenantScope, companyID: UUID? = nil) async throws -> [InboxRule] {
-        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
-        if let requested = companyID, requested != company { throw StorageError.notFound }
+        let company = try scope.company(lookingAt: companyID)
         return try await rules(companyID: company)
     }
 
@@ -84,8 +83,7 @@ public struct RuleRepository: Sendable {
 
     /// The tenant's inbox settings; the defaults of its language until someone saves them.
     public func settings(_ scope: TenantScope, companyID: UUID? = nil) async throws -> InboxSettings {
-        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
-        if let requested = companyID, requested != company { throw StorageError.notFound }
+        let company = try scope.company(lookingAt: companyID)
         return try await settings(companyID: company)
     }
 

@@ -25,8 +25,7 @@ public struct LLMProviderSettingsRepository: Sendable {
     /// The tenant's providers in their order, disabled ones included. The platform scope names
     /// the company it looks at.
     public func list(_ scope: TenantScope, companyID: UUID? = nil) async throws -> [TenantLLMProvider] {
-        guard let company = scope.companyID ?? companyID else { throw StorageError.notFound }
-        if let requested = companyID, requested != company { throw StorageError.notFound }
+        let company = try scope.company(lookingAt: companyID)
         return try await ordered(company, on: persistence.database).map { try $0.toDomain() }
     }
 
