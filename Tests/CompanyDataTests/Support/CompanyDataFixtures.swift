@@ -41,26 +41,12 @@ func companyDataError<Value>(_ call: () async throws -> Value) async -> CompanyD
 func withFakeDaData(apiKey: String = CompanyDataFixtures.daDataKey, paidPlan: Bool = true,
                     script: FakeCompanyDataScript = FakeCompanyDataScript(),
                     _ body: (FakeDaDataServer) async throws -> Void) async throws {
-    let server = try await FakeDaDataServer.start(apiKey: apiKey, paidPlan: paidPlan, script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeServer({ try await FakeDaDataServer.start(apiKey: apiKey, paidPlan: paidPlan, script: script) }, body)
 }
 
 func withFakeChecko(apiKey: String = CompanyDataFixtures.checkoKey, script: FakeCompanyDataScript = FakeCompanyDataScript(),
                     _ body: (FakeCheckoServer) async throws -> Void) async throws {
-    let server = try await FakeCheckoServer.start(apiKey: apiKey, script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeServer({ try await FakeCheckoServer.start(apiKey: apiKey, script: script) }, body)
 }
 
 extension CompanyDataError {

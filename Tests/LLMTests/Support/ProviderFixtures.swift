@@ -101,38 +101,17 @@ extension LLMError {
 
 func withFakeOpenAI(apiKey: String = ProviderFixtures.openAIKey, script: FakeScript = FakeScript(),
                     _ body: (FakeOpenAIServer) async throws -> Void) async throws {
-    let server = try await FakeOpenAIServer.start(apiKey: apiKey, script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeServer({ try await FakeOpenAIServer.start(apiKey: apiKey, script: script) }, body)
 }
 
 func withFakeAnthropic(apiKey: String = ProviderFixtures.anthropicKey, script: FakeScript = FakeScript(),
                        _ body: (FakeAnthropicServer) async throws -> Void) async throws {
-    let server = try await FakeAnthropicServer.start(apiKey: apiKey, script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeServer({ try await FakeAnthropicServer.start(apiKey: apiKey, script: script) }, body)
 }
 
 func withFakeDeepSeek(apiKey: String = ProviderFixtures.deepSeekKey, script: FakeScript = FakeScript(),
                       _ body: (FakeDeepSeekServer) async throws -> Void) async throws {
-    let server = try await FakeDeepSeekServer.start(apiKey: apiKey, script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeServer({ try await FakeDeepSeekServer.start(apiKey: apiKey, script: script) }, body)
 }
 
 /// Polls until `condition` holds (for things that happen on another task), failing after 5 s.
