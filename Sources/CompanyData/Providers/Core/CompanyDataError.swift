@@ -1,3 +1,4 @@
+import Domain
 /// Why a provider call gave no usable answer. Messages come from the provider's reply after the
 /// API key has been removed from them: an error, a log line or an audit event never carries it.
 public enum CompanyDataError: Error, Sendable, Hashable, CustomStringConvertible {

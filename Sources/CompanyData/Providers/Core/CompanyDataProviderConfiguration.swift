@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Domain
 import Logging
 
 /// How to reach one provider for one tenant: what the settings page stores (the key sealed at

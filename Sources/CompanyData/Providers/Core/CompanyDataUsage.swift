@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// One provider call as the audit trail records it: which provider, what for, how long, how it

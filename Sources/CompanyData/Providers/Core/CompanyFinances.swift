@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A company's accounting lines by year, in whole roubles, keyed by the line codes of the

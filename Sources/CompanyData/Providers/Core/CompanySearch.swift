@@ -1,3 +1,4 @@
+import Domain
 /// What a discovery search asks one provider for: companies by OKVED code or by name, in one
 /// region or anywhere. One code and one region per call: the search job expands the form's
 /// codes (with their subtrees) and regions into calls and pages through each. Revenue and

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Wraps the values read from one reply with the reply's source and time.
