@@ -26,6 +26,11 @@ enum SchemaMigrations {
             M0018CreateInboxSettings(),
             M0019CreateTenantLLMProviders(),
             M0020CreateEmbeddedClassifiers(),
+            M0021CreateClients(),
+            M0022CreateClientNotes(),
+            M0023CreateCompanyCache(),
+            M0024CreateEnrichmentCharges(),
+            M0025CreateTenantCompanyDataProviders(),
         ] as [any Migration])
         return migrations
     }

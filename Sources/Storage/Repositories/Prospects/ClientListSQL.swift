@@ -1,0 +1,122 @@
+import Domain
+import Foundation
+import SQLKit
+
+/// The client list as SQL: the filters, and each sort order as a few *slices*, each read by one
+/// range scan of an index that starts with the tenant and ends with the id (M0021).
+///
+/// A plain `ORDER BY CASE WHEN revenue IS NULL …` would give "unknown last" on both engines but
+/// sort every matching row for every page, which at 100,000 clients is the whole budget of the
+/// page. Reading the known values and then the unknown ones as two slices keeps every page an
+/// index scan, and gives the same order on both engines (SQLite sorts NULLs first, PostgreSQL
+/// last) because neither engine is ever asked to order a NULL. The status order is the
+/// pipeline's (`ClientStatus`'s case order), one slice per status, for the same reason.
+enum ClientListSQL {
+    /// One part of an order: the rows matching `conditions` (besides the filters), in `order`.
+    /// `count` is how many of them match the filters.
+    struct Slice {
+        let conditions: [SQLQueryString]
+        let order: SQLQueryString
+        let count: Int
+    }
+
+    static let summaryColumns: SQLQueryString =
+        "id, inn, name, status, enrichment, region_code, okved_code, revenue, headcount, created_at"
+
+    static func summary(from row: any SQLRow) throws -> ClientSummary {
+        let statusValue = try row.decode(column: "status", as: String.self)
+        let enrichmentValue = try row.decode(column: "enrichment", as: String.self)
+        guard let status = ClientStatus(rawValue: statusValue) else { throw StorageError.corruptRow("clients.status") }
+        guard let enrichment = EnrichmentState(rawValue: enrichmentValue) else { throw StorageError.corruptRow("clients.enrichment") }
+        return ClientSummary(
+            id: try row.decode(column: "id", as: UUID.self),
+            inn: try row.decode(column: "inn", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            status: status, enrichment: enrichment,
+            regionCode: try row.decode(column: "region_code", as: String?.self),
+            okvedCode: try row.decode(column: "okved_code", as: String?.self),
+            revenue: try row.decode(column: "revenue", as: Int64?.self),
+            headcount: try row.decode(column: "headcount", as: Int?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self))
+    }
+
+    /// The WHERE conditions of one tenant's list with these filters.
+    static func conditions(company: UUID, _ query: ClientListQuery) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = ["company_id = \(bind: company)"]
+        let text = (query.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if ClientSearch.isDigits(text) {
+            // The start of an INN. The range lets both engines use the (company_id, inn) index
+            // (for digit strings every collation agrees with byte order); LIKE keeps it exact.
+            let last = text + String(repeating: "9", count: max(0, 12 - text.count))
+            conditions.append("inn >= \(bind: text) AND inn <= \(bind: last) AND inn LIKE \(bind: ClientSearch.escapedForLike(text) + "%") ESCAPE '!'")
+        } else {
+            for word in text.split(whereSeparator: { $0.isWhitespace }) {
+                conditions.append("name_search LIKE \(bind: InboxSearch.containsPattern(String(word))) ESCAPE '!'")
+            }
+        }
+        if !query.statuses.isEmpty {
+            let statuses = query.statuses.map(\.rawValue).sorted().map { $0 as any Encodable & Sendable }
+            conditions.append("status IN (\(binds: statuses))")
+        }
+        if let enrichment = query.enrichment {
+            conditions.append("enrichment = \(bind: enrichment.rawValue)")
+        }
+        if let region = query.regionCode?.trimmingCharacters(in: .whitespacesAndNewlines), !region.isEmpty {
+            conditions.append("region_code = \(bind: region)")
+        }
+        if let code = okvedCode(query.okvedPrefix) {
+            conditions.append("(okved_code = \(bind: code) OR okved_code LIKE \(bind: ClientSearch.okvedSubtreePattern(code)) ESCAPE '!')")
+        }
+        return conditions
+    }
+
+    /// The slices of the query's order, with their counts, in one aggregate query.
+    static func slices(for query: ClientListQuery, conditions: [SQLQueryString], on sql: any SQLDatabase) async throws -> [Slice] {
+        let direction: SQLQueryString = query.descending ? "DESC" : "ASC"
+        switch query.sort {
+        case .createdAt, .name:
+            let column: SQLQueryString = query.sort == .name ? "name_search" : "created_at"
+            var statement: SQLQueryString = "SELECT COUNT(*) AS n FROM clients"
+            appendWhere(conditions, to: &statement)
+            let count = try await sql.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0
+            return [Slice(conditions: [], order: "\(column) \(direction), id \(direction)", count: count)]
+        case .revenue, .headcount:
+            let column: SQLQueryString = query.sort == .revenue ? "revenue" : "headcount"
+            var statement: SQLQueryString = "SELECT COUNT(*) AS n, COUNT(\(column)) AS known FROM clients"
+            appendWhere(conditions, to: &statement)
+            let row = try await sql.raw(statement).first()
+            let total = try row?.decode(column: "n", as: Int.self) ?? 0
+            let known = try row?.decode(column: "known", as: Int.self) ?? 0
+            return [
+                Slice(conditions: ["\(column) IS NOT NULL"], order: "\(column) \(direction), id \(direction)", count: known),
+                Slice(conditions: ["\(column) IS NULL"], order: "id \(direction)", count: total - known),
+            ]
+        case .status:
+            var statement: SQLQueryString = "SELECT status, COUNT(*) AS n FROM clients"
+            appendWhere(conditions, to: &statement)
+            statement += " GROUP BY status"
+            var counts: [String: Int] = [:]
+            for row in try await sql.raw(statement).all() {
+                let status = try row.decode(column: "status", as: String.self)
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+            let pipeline = query.descending ? Array(ClientStatus.allCases.reversed()) : ClientStatus.allCases
+            return pipeline.map { status in
+                Slice(conditions: ["status = \(bind: status.rawValue)"], order: "id \(direction)", count: counts[status.rawValue] ?? 0)
+            }
+        }
+    }
+
+    static func appendWhere(_ conditions: [SQLQueryString], to statement: inout SQLQueryString) {
+        guard !conditions.isEmpty else { return }
+        statement += " WHERE "
+        statement += conditions.joined(separator: " AND ")
+    }
+
+    /// The OKVED filter as typed: trimmed, without trailing dots; nil when empty.
+    private static func okvedCode(_ typed: String?) -> String? {
+        var code = (typed ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        while code.hasSuffix(".") { code.removeLast() }
+        return code.isEmpty ? nil : code
+    }
+}

@@ -1,0 +1,326 @@
+import Domain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A tenant's clients: the list, the card, imports from discovery, and what enrichment writes.
+///
+/// Three kinds of caller, three kinds of method, as for mailboxes: pages read with a
+/// ``TenantScope`` (the platform scope reads the tenant it names), pages change things with a
+/// ``TenantMember`` (so the platform scope cannot even ask), and workers, which act for the
+/// tenant named in their job, pass that `companyID`. Every statement filters by company.
+public struct ClientRepository: Sendable {
+    let persistence: Persistence
+    let clock: any StorageClock
+
+    public init(persistence: Persistence, clock: any StorageClock = SystemStorageClock()) {
+        self.persistence = persistence
+        self.clock = clock
+    }
+
+    /// The longest enrichment error kept for the UI.
+    static let maximumErrorLength = 2_000
+    /// Rows per INSERT: 16 binds each keeps a statement far under PostgreSQL's 65,535 and the
+    /// bundled SQLite's limit, while few enough statements make 100,000 rows a matter of seconds.
+    static let insertChunkSize = 500
+    /// Values per `IN (…)` list.
+    static let lookupChunkSize = 500
+
+    static let insertColumns = [
+        "id", "company_id", "inn", "name", "name_search", "status", "enrichment", "region_code", "okved_code", "revenue",
+        "headcount", "origin", "record_json", "contacts_json", "created_at", "updated_at",
+    ]
+
+    // MARK: Pages
+
+    /// One page of the tenant's clients (the platform scope names the tenant with `companyID`)
+    /// with the number of clients matching the filters.
+    ///
+    /// Text: every word must appear in the name (any letter case, `ё` as `е`); a text of digits
+    /// only is the start of an INN. OKVED: the code and every code below it. Revenue and
+    /// headcount put unknown values last in both directions; status sorts by the pipeline's
+    /// order; the id breaks ties. Reads plain columns only: no record is decoded.
+    public func list(_ scope: TenantScope, _ query: ClientListQuery, companyID: UUID? = nil) async throws -> ClientPage {
+        let company = try scope.company(lookingAt: companyID)
+        let sql = persistence.sql
+        let conditions = ClientListSQL.conditions(company: company, query)
+        let slices = try await ClientListSQL.slices(for: query, conditions: conditions, on: sql)
+        var skip = (query.page - 1) * query.pageSize
+        var wanted = query.pageSize
+        var clients: [ClientSummary] = []
+        for slice in slices where wanted > 0 {
+            guard skip < slice.count else {
+                skip -= slice.count
+                continue
+            }
+            var statement: SQLQueryString = "SELECT \(ClientListSQL.summaryColumns) FROM clients"
+            ClientListSQL.appendWhere(conditions + slice.conditions, to: &statement)
+            statement += " ORDER BY \(slice.order) LIMIT \(literal: wanted) OFFSET \(literal: skip)"
+            let rows = try await sql.raw(statement).all()
+            let summaries = try rows.map { try ClientListSQL.summary(from: $0) }
+            clients += summaries
+            wanted -= rows.count
+            skip = 0
+        }
+        return ClientPage(clients: clients, totalCount: slices.reduce(0) { $0 + $1.count }, page: query.page, pageSize: query.pageSize)
+    }
+
+    /// The client card. Another tenant's id is not found; the platform scope reads any.
+    public func find(_ id: UUID, scope: TenantScope) async throws -> Client {
+        guard let model = try await scopedModel(id, companyID: scope.companyID, on: persistence.database) else { throw StorageError.notFound }
+        return try model.toDomain()
+    }
+
+    /// Adds a client from a registry record (looked up by INN, or picked from search results),
+    /// `new` and not enriched yet. Throws `alreadyExists` when the tenant has a client with
+    /// this INN.
+    public func create(_ member: TenantMember, record: CompanyRecord, origin: ClientOrigin) async throws -> Client {
+        let now = clock.now()
+        let encoder = ProspectJSON.encoder()
+        let columns = try ClientColumns(record, encoder: encoder)
+        let contactsJSON = try ProspectJSON.encode(ClientContacts.none, with: encoder)
+        let id = UUID()
+        do {
+            try await persistence.sql.insert(into: ClientModel.schema).columns(Self.insertColumns)
+                .values(Self.binds(id: id, companyID: member.companyID, columns, origin: origin, contactsJSON: contactsJSON, now: now))
+                .run()
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw StorageError.alreadyExists
+        }
+        return Client(
+            id: id, companyID: member.companyID, inn: columns.inn, name: columns.name, status: .new, enrichment: .notStarted,
+            enrichmentError: nil, record: record, contacts: .none, origin: origin, createdAt: now, updatedAt: now, enrichedAt: nil)
+    }
+
+    /// Moves the client along the pipeline by hand.
+    public func setStatus(_ member: TenantMember, id: UUID, status: ClientStatus) async throws -> Client {
+        let db = persistence.database
+        guard let model = try await scopedModel(id, companyID: member.companyID, on: db) else { throw StorageError.notFound }
+        model.status = status.rawValue
+        model.updatedAt = clock.now()
+        try await model.save(on: db)
+        return try model.toDomain()
+    }
+
+    /// Removes the client and its notes. Its enrichment charges stay (without the client): the
+    /// month's usage does not shrink when a client goes.
+    public func delete(_ member: TenantMember, id: UUID) async throws {
+        let company = member.companyID
+        try await persistence.database.transaction { db in
+            guard try await scopedModel(id, companyID: company, on: db) != nil else { throw StorageError.notFound }
+            let sql = db.asSQL
+            try await sql.raw("DELETE FROM client_notes WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
+            try await sql.raw("UPDATE enrichment_charges SET client_id = NULL WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM clients WHERE company_id = \(bind: company) AND id = \(bind: id)").run()
+        }
+    }
+
+    // MARK: Workers and search results
+
+    /// A client of the tenant the worker's job belongs to.
+    public func find(_ id: UUID, companyID: UUID) async throws -> Client {
+        guard let model = try await scopedModel(id, companyID: companyID, on: persistence.database) else { throw StorageError.notFound }
+        return try model.toDomain()
+    }
+
+    /// Which of these INNs the tenant has as clients already: the "already a client" marks on
+    /// search results.
+    public func existingINNs(_ inns: [String], companyID: UUID) async throws -> Set<String> {
+        var found = Set<String>()
+        for chunk in inns.uniqued(by: { $0 }).chunked(into: Self.lookupChunkSize) {
+            let values = chunk.map { $0 as any Encodable & Sendable }
+            let rows = try await persistence.sql.raw("""
+                SELECT inn FROM clients WHERE company_id = \(bind: companyID) AND inn IN (\(binds: values))
+                """).all()
+            for row in rows { found.insert(try row.decode(column: "inn", as: String.self)) }
+        }
+        return found
+    }
+
+    /// Adds the records the tenant does not have as clients yet, in one transaction, and returns
+    /// the new clients' ids in the order of `records`. INNs the tenant has already, and repeats
+    /// inside `records`, are skipped; the unique index decides (`ON CONFLICT DO NOTHING`), so two
+    /// imports racing add each company once.
+    ///
+    /// Rows go in multi-row INSERTs of ``insertChunkSize``. The transaction holds SQLite's only
+    /// connection while it runs: callers importing more than a few thousand records while people
+    /// work should pass them in parts.
+    public func importRecords(companyID: UUID, _ records: [CompanyRecord], origin: ClientOrigin) async throws -> [UUID] {
+        let now = clock.now()
+        let encoder = ProspectJSON.encoder()
+        let contactsJSON = try ProspectJSON.encode(ClientContacts.none, with: encoder)
+        let rows = try records
+            .map { try ClientColumns($0, encoder: encoder) }
+            .filter { !$0.inn.isEmpty }
+            .uniqued(by: \.inn)
+            .map { columns in
+                let id = UUID()
+                return PendingRow(id: id, binds: Self.binds(id: id, companyID: companyID, columns, origin: origin, contactsJSON: contactsJSON, now: now))
+            }
+        guard !rows.isEmpty else { return [] }
+        return try await persistence.database.transaction { db in
+            let sql = db.asSQL
+            var created: [UUID] = []
+            for chunk in rows.chunked(into: Self.insertChunkSize) {
+                let insert = sql.insert(into: ClientModel.schema).columns(Self.insertColumns)
+                for row in chunk { insert.values(row.binds) }
+                let inserted = try await insert.ignoringConflicts(with: ["company_id", "inn"]).returning("id").all()
+                let newIDs = Set(try inserted.map { try $0.decode(column: "id", as: UUID.self) })
+                created += chunk.map(\.id).filter { newIDs.contains($0) }
+            }
+            return created
+        }
+    }
+
+    /// Enrichment of these clients was queued, or waits to retry after an outage (`reason` says
+    /// so in plain words; nil clears it). Ids of other tenants are ignored.
+    public func markEnrichmentPending(companyID: UUID, ids: [UUID], reason: String?) async throws {
+        let text = reason.map { String($0.prefix(Self.maximumErrorLength)) }
+        let now = clock.now()
+        let chunks = ids.uniqued(by: { $0 }).chunked(into: Self.lookupChunkSize)
+        guard !chunks.isEmpty else { return }
+        try await persistence.database.transaction { db in
+            for chunk in chunks {
+                let values = chunk.map { $0 as any Encodable & Sendable }
+                try await db.asSQL.raw("""
+                    UPDATE clients SET enrichment = \(bind: EnrichmentState.pending.rawValue), enrichment_error = \(bind: text),
+                        updated_at = \(bind: now)
+                    WHERE company_id = \(bind: companyID) AND id IN (\(binds: values))
+                    """).run()
+            }
+        }
+    }
+
+    /// Enrichment failed for a reason a person must see (a key, a quota, an unusable answer).
+    /// The record and contacts the client had stay as they were; `reason` (plain words, never a
+    /// key) is cut to ``maximumErrorLength`` characters. Throws `notFound` when the client is gone.
+    public func markEnrichmentFailed(_ id: UUID, companyID: UUID, reason: String) async throws {
+        let row = try await persistence.sql.raw("""
+            UPDATE clients SET enrichment = \(bind: EnrichmentState.failed.rawValue),
+                enrichment_error = \(bind: String(reason.prefix(Self.maximumErrorLength))), updated_at = \(bind: clock.now())
+            WHERE id = \(bind: id) AND company_id = \(bind: companyID)
+            RETURNING id
+            """).first()
+        guard row != nil else { throw StorageError.notFound }
+    }
+
+    /// How many of these clients (nil: all the tenant's) are in each enrichment state, every
+    /// state present (zero when none): the live progress of a bulk run.
+    public func enrichmentCounts(companyID: UUID, ids: [UUID]?) async throws -> [EnrichmentState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: EnrichmentState.allCases.map { ($0, 0) })
+        let selections: [ArraySlice<UUID>?]
+        if let ids {
+            selections = ids.uniqued(by: { $0 }).chunked(into: Self.lookupChunkSize).map { Optional($0) }
+        } else {
+            selections = [nil]
+        }
+        for selection in selections {
+            var statement: SQLQueryString = "SELECT enrichment, COUNT(*) AS n FROM clients WHERE company_id = \(bind: companyID)"
+            if let selection {
+                statement += " AND id IN (\(binds: selection.map { $0 as any Encodable & Sendable }))"
+            }
+            statement += " GROUP BY enrichment"
+            for row in try await persistence.sql.raw(statement).all() {
+                let value = try row.decode(column: "enrichment", as: String.self)
+                let clients = try row.decode(column: "n", as: Int.self)
+                guard let state = EnrichmentState(rawValue: value) else { throw StorageError.corruptRow("clients.enrichment") }
+                counts[state, default: 0] += clients
+            }
+        }
+        return counts
+    }
+
+    /// Stores what an enrichment found, in one transaction: the client's record, contacts and
+    /// the columns copied from the record; `succeeded` when the contacts hold a verified contact
+    /// or decision maker, else `empty`; the error cleared. A `new` client becomes `enriched` on
+    /// success (a client further along keeps its status). `cacheEntry`, when given, goes into
+    /// the cross-tenant cache in the same transaction.
+    ///
+    /// A success is charged against this month's quota unless the client was charged this month
+    /// already (the unique index decides, so a re-run or a race never charges twice). Returns the
+    /// charge made, or nil when nothing was charged (empty contacts, or charged already). Throws
+    /// `notFound` when the client is gone, and then stores nothing.
+    public func storeEnrichment(
+        _ id: UUID, companyID: UUID, record: CompanyRecord, contacts: ClientContacts, source: String, reason: String,
+        cacheEntry: CachedCompany?
+    ) async throws -> EnrichmentCharge? {
+        let now = clock.now()
+        let encoder = ProspectJSON.encoder()
+        let columns = try ClientColumns(record, encoder: encoder)
+        let contactsJSON = try ProspectJSON.encode(contacts, with: encoder)
+        let cacheRow = try cacheEntry.map { try CompanyCacheRepository.Row($0, encoder: encoder) }
+        let succeeded = contacts.hasVerifiedContact
+        let state: EnrichmentState = succeeded ? .succeeded : .empty
+        return try await persistence.database.transaction { db in
+            let sql = db.asSQL
+            var statement: SQLQueryString = """
+                UPDATE clients SET name = \(bind: columns.name), name_search = \(bind: columns.nameSearch),
+                    region_code = \(bind: columns.regionCode), okved_code = \(bind: columns.okvedCode), revenue = \(bind: columns.revenue),
+                    headcount = \(bind: columns.headcount), record_json = \(bind: columns.recordJSON), contacts_json = \(bind: contactsJSON),
+                    enrichment = \(bind: state.rawValue), enrichment_error = NULL, enriched_at = \(bind: now), updated_at = \(bind: now)
+                """
+            if succeeded {
+                statement += """
+                    , status = CASE WHEN status = \(literal: ClientStatus.new.rawValue) THEN \(literal: ClientStatus.enriched.rawValue) ELSE status END
+                    """
+            }
+            statement += " WHERE id = \(bind: id) AND company_id = \(bind: companyID) RETURNING inn"
+            guard let updated = try await sql.raw(statement).first() else { throw StorageError.notFound }
+            let inn = try updated.decode(column: "inn", as: String.self)
+            if let cacheRow {
+                try await CompanyCacheRepository.upsert(cacheRow, now: now, on: sql)
+            }
+            guard succeeded else { return nil }
+            let charge = EnrichmentCharge(
+                id: UUID(), clientID: id, inn: inn, clientName: columns.name, period: EnrichmentCharge.period(of: now), source: source,
+                reason: reason, chargedAt: now)
+            let inserted = try await sql.insert(into: EnrichmentChargeModel.schema)
+                .columns("id", "company_id", "client_id", "inn", "client_name", "period", "source", "reason", "charged_at")
+                .values([
+                    SQLBind(charge.id), SQLBind(companyID), SQLBind(id), SQLBind(charge.inn), SQLBind(charge.clientName),
+                    SQLBind(charge.period), SQLBind(charge.source), SQLBind(charge.reason), SQLBind(charge.chargedAt),
+                ] as [any SQLExpression])
+                .ignoringConflicts(with: ["company_id", "client_id", "period"])
+                .returning("id")
+                .all()
+            return inserted.isEmpty ? nil : charge
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A row built outside the transaction, so JSON encoding never holds the connection.
+    struct PendingRow: Sendable {
+        let id: UUID
+        let binds: [any SQLExpression]
+    }
+
+    static func binds(id: UUID, companyID: UUID, _ columns: ClientColumns, origin: ClientOrigin, contactsJSON: String, now: Date) -> [any SQLExpression] {
+        [
+            SQLBind(id), SQLBind(companyID), SQLBind(columns.inn), SQLBind(columns.name), SQLBind(columns.nameSearch),
+            SQLBind(ClientStatus.new.rawValue), SQLBind(EnrichmentState.notStarted.rawValue), SQLBind(columns.regionCode),
+            SQLBind(columns.okvedCode), SQLBind(columns.revenue), SQLBind(columns.headcount), SQLBind(origin.rawValue),
+            SQLBind(columns.recordJSON), SQLBind(contactsJSON), SQLBind(now), SQLBind(now),
+        ]
+    }
+
+    private func scopedModel(_ id: UUID, companyID: UUID?, on db: any Database) async throws -> ClientModel? {
+        let query = ClientModel.query(on: db).filter(\.$id == id)
+        if let companyID { query.filter(\.$companyID == companyID) }
+        return try await query.first()
+    }
+}
+
+extension ClientModel {
+    func toDomain() throws -> Client {
+        guard let clientStatus = ClientStatus(rawValue: status) else { throw StorageError.corruptRow("clients.status") }
+        guard let state = EnrichmentState(rawValue: enrichment) else { throw StorageError.corruptRow("clients.enrichment") }
+        guard let clientOrigin = ClientOrigin(rawValue: origin) else { throw StorageError.corruptRow("clients.origin") }
+        return Client(
+            id: try requireID(), companyID: companyID, inn: inn, name: name, status: clientStatus, enrichment: state,
+            enrichmentError: enrichmentError,
+            record: try ProspectJSON.decode(CompanyRecord.self, from: recordJSON, column: "clients.record_json"),
+            contacts: try ProspectJSON.decode(ClientContacts.self, from: contactsJSON, column: "clients.contacts_json"),
+            origin: clientOrigin, createdAt: createdAt, updatedAt: updatedAt, enrichedAt: enrichedAt)
+    }
+}
