@@ -131,6 +131,7 @@ let package = Package(
                 "MailProtocols",
                 "LLM",
                 "Classifier",
+                "CompanyData",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -142,6 +143,7 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "Domain",
+                "CompanyData",
                 "Storage",
                 "Workers",
                 "MailProtocols",
@@ -240,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "WorkersTests",
             dependencies: [
-                "Workers", "Storage", "Domain", "TestSupport", "MailProtocols", "MIME", "LLM", "ProviderFakes",
+                "Workers", "Storage", "Domain", "TestSupport", "MailProtocols", "MIME", "LLM", "ProviderFakes", "CompanyData",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

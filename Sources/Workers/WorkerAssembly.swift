@@ -5,10 +5,12 @@ import Storage
 
 /// Builds the job runner with every handler the product has; `serve` and `worker` share it.
 public enum WorkerAssembly {
-    /// The runner with the platform's handlers, and the inbox pipeline's when `inbox` is given
-    /// (it needs the master keyring's SecretBox and the audit sink, see `InboxPipeline`).
+    /// The runner with the platform's handlers, and the inbox and prospects pipelines' when they
+    /// are given (they need the master keyring's SecretBox and the audit sink, see
+    /// `InboxPipeline` and `ProspectsPipeline`).
     public static func jobRunner(
-        persistence: Persistence, concurrency: Int, logger: Logger, lease: TimeInterval? = nil, inbox: InboxPipeline? = nil
+        persistence: Persistence, concurrency: Int, logger: Logger, lease: TimeInterval? = nil, inbox: InboxPipeline? = nil,
+        prospects: ProspectsPipeline? = nil
     ) -> JobRunner {
         let queue = JobQueue(persistence: persistence)
         var handlers: [any JobHandler] = [
@@ -16,6 +18,7 @@ public enum WorkerAssembly {
             MaintenanceJob(sessions: SessionStore(persistence: persistence), loginAttempts: LoginAttemptStore(persistence: persistence)),
         ]
         if let inbox { handlers += inbox.handlers }
+        if let prospects { handlers += prospects.handlers }
         var configuration = JobRunner.Configuration(concurrency: concurrency)
         if let lease { configuration.lease = lease }
         return JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
@@ -23,12 +26,13 @@ public enum WorkerAssembly {
 
     /// Everything a worker process runs beside the database: the job runner with every handler
     /// and the IDLE watchers. Call `scheduleHousekeeping` and `InboxPipeline.scheduleMailboxes`
-    /// once at start-up too.
+    /// once at start-up too. Without `prospects`, `clients.enrich` jobs wait in the queue.
     public static func services(
-        persistence: Persistence, inbox: InboxPipeline, concurrency: Int, logger: Logger, lease: TimeInterval? = nil
+        persistence: Persistence, inbox: InboxPipeline, prospects: ProspectsPipeline? = nil, concurrency: Int, logger: Logger,
+        lease: TimeInterval? = nil
     ) -> [any Service] {
         [
-            jobRunner(persistence: persistence, concurrency: concurrency, logger: logger, lease: lease, inbox: inbox),
+            jobRunner(persistence: persistence, concurrency: concurrency, logger: logger, lease: lease, inbox: inbox, prospects: prospects),
             inbox.idleService(),
         ]
     }

@@ -28,11 +28,16 @@ struct Worker: AsyncParsableCommand {
             persistence: persistence, secretBox: SecretBox(keyring: keyring),
             auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
             prices: try LLMPriceTable.load(environment: ProcessInfo.processInfo.environment), logger: logger)
+        let prospects = ProspectsPipeline(
+            persistence: persistence, secretBox: SecretBox(keyring: keyring),
+            auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+            companyDataDefaults: CompanyDataPlatformDefaults(environment: ProcessInfo.processInfo.environment),
+            prices: try LLMPriceTable.load(environment: ProcessInfo.processInfo.environment), logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()
         // Shut down in reverse: the workers stop, then the audit writer flushes, then the database closes.
         let services: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
-            + WorkerAssembly.services(persistence: persistence, inbox: inbox, concurrency: concurrency, logger: logger, lease: leaseSeconds)
+            + WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: concurrency, logger: logger, lease: leaseSeconds)
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import CompanyData
+import Domain
+import Foundation
+import LLM
+import Logging
+import Observability
+import Storage
+
+/// The prospects handlers over one database: client enrichment now (discovery searches join
+/// it). `WorkerAssembly` runs its handlers next to the inbox pipeline's; tests build it with
+/// fake providers' addresses in `companyDataDefaults` and their own LLM configuration.
+public struct ProspectsPipeline: Sendable {
+    public let enrichment: ClientEnrichment
+    public let enrich: ClientEnrichmentJob
+    public let clients: ClientRepository
+    public let queue: JobQueue
+
+    /// - Parameters:
+    ///   - secretBox: opens the tenants' provider keys (company data and LLM).
+    ///   - auditSink: `company_data.call`, `llm.call` and `client.enrichment` events.
+    ///   - httpClient: providers and LLMs; the process's, never shut down here.
+    ///   - llmConfigurations: which LLMs search the web for a tenant; by default the tenant's own
+    ///     (`TenantLLMConfigurationSource`), else the platform's from the environment, else none.
+    ///   - companyDataDefaults: the platform's providers for tenants without keys of their own.
+    ///   - quotas: the tenants' monthly allowances; the repository by default.
+    ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
+    public init(
+        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
+        llmConfigurations: (any LLMConfigurationSource)? = nil, companyDataDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
+        quotas: (any EnrichmentQuotaSource)? = nil, rateLimiter: TenantRateLimiter = TenantRateLimiter(),
+        prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(),
+        clock: any StorageClock = SystemStorageClock(), cacheTTL: TimeInterval = ProspectsPipeline.cacheTTL(), logger: Logger
+    ) {
+        let clients = ClientRepository(persistence: persistence, clock: clock)
+        let llmConfigurations: any LLMConfigurationSource = llmConfigurations ?? TenantLLMConfigurationSource(
+            settings: LLMProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: clock))
+        let companyData = CompanyDataSources(
+            settings: CompanyDataProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: clock),
+            platformDefaults: companyDataDefaults, httpClient: httpClient, audit: auditSink, logger: logger)
+        let regions: RegionCatalog?
+        do {
+            regions = try RegionCatalog.bundled()
+        } catch {
+            // The region's name only helps the search; the code still goes into the prompt.
+            logger.warning("region catalogue not loaded", metadata: ["error": "\(error)"])
+            regions = nil
+        }
+        let quotaSource: any EnrichmentQuotaSource = quotas ?? EnrichmentQuotaRepository(persistence: persistence, clock: clock)
+        self.clients = clients
+        queue = JobQueue(persistence: persistence, clock: clock)
+        enrichment = ClientEnrichment(
+            clients: clients, cache: CompanyCacheRepository(persistence: persistence, clock: clock),
+            quotas: quotaSource, companyData: companyData,
+            llmConfigurations: llmConfigurations, httpClient: httpClient, limiter: rateLimiter, prices: prices,
+            llmRetryPolicy: llmRetryPolicy, audit: auditSink, regions: regions, cacheTTL: cacheTTL, now: { clock.now() }, logger: logger)
+        enrich = ClientEnrichmentJob(enrichment: enrichment)
+    }
+
+    public var handlers: [any JobHandler] {
+        [enrich]
+    }
+
+    public static let allKinds = [ClientEnrichmentJob.kind]
+
+    /// Marks the clients pending and queues their enrichment (what the client list's "enrich"
+    /// buttons do).
+    public func enqueueEnrichment(clientIDs: [UUID], companyID: UUID) async throws {
+        try await ClientEnrichmentJob.enqueue(clientIDs: clientIDs, companyID: companyID, clients: clients, queue: queue)
+    }
+
+    /// The cache TTL from `SMARTYSALES_COMPANY_CACHE_TTL_DAYS` (a positive number of days,
+    /// fractions allowed), else `CachedCompany.defaultTTL` (30 days).
+    public static func cacheTTL(environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+        guard let text = environment["SMARTYSALES_COMPANY_CACHE_TTL_DAYS"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+              let days = Double(text), days.isFinite, days > 0 else {
+            return CachedCompany.defaultTTL
+        }
+        return days * 24 * 3_600
+    }
+}
