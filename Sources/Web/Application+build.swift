@@ -1,3 +1,4 @@
+import CompanyData
 import Domain
 import Foundation
 import Hummingbird
@@ -31,7 +32,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
         let inbox = InboxPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
                                   auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
                                   prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
-        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, concurrency: configuration.workerConcurrency, logger: logger)
+        let prospects = ProspectsPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
+                                          auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+                                          companyDataDefaults: CompanyDataPlatformDefaults(environment: configuration.environment),
+                                          prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
+        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency, logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()
     }
@@ -86,7 +91,13 @@ enum WebAssembly {
             connectionTester: connectionTester ?? MailProtocolsConnectionTester(),
             llmProviders: LLMProviderSettingsRepository(persistence: persistence, secretBox: secretBox),
             platformLLM: EnvironmentLLMConfigurationSource(environment: configuration.environment),
-            llmTester: LLMProviderTester())
+            llmTester: LLMProviderTester(),
+            clients: ClientRepository(persistence: persistence),
+            clientNotes: ClientNoteRepository(persistence: persistence, clock: SystemStorageClock()),
+            enrichmentQuota: EnrichmentQuotaRepository(persistence: persistence, clock: SystemStorageClock()),
+            companyDataProviders: CompanyDataProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: SystemStorageClock()),
+            regions: try RegionCatalog.bundled(),
+            okved: try OKVEDTree.bundled())
     }
 
     static func router(services: WebServices, configuration: AppConfiguration) -> Router<AppRequestContext> {
@@ -118,9 +129,15 @@ enum WebAssembly {
         CategoriesController(services: services).addRoutes(to: workspace)
         LLMProvidersController(services: services).addRoutes(to: workspace)
         LLMUsageController(services: services).addRoutes(to: workspace)
+        ClientsController(services: services).addRoutes(to: workspace)
+        ClientNotesController(services: services).addRoutes(to: workspace)
+        ClientEnrichmentController(services: services).addRoutes(to: workspace)
+        CompanyDataProvidersController(services: services).addRoutes(to: workspace)
+        EnrichmentUsageController(services: services).addRoutes(to: workspace)
         AuditController(services: services).addRoutes(to: workspace)
         JobsController(services: services).addRoutes(to: workspace)
         PlatformController(services: services).addRoutes(to: workspace)
+        PlatformClientsController(services: services).addRoutes(to: workspace)
         return router
     }
 }

@@ -1,3 +1,4 @@
+import CompanyData
 import Domain
 import Foundation
 import Observability
@@ -38,4 +39,14 @@ struct WebServices: Sendable {
     let platformLLM: EnvironmentLLMConfigurationSource
     /// The LLM settings page's "Test" button: one tiny call through the provider's real adapter.
     let llmTester: LLMProviderTester
+    let clients: ClientRepository
+    /// Takes a tenant member only: the platform scope cannot ask for notes at all.
+    let clientNotes: ClientNoteRepository
+    let enrichmentQuota: EnrichmentQuotaRepository
+    /// The tenant's own company-data providers (keys sealed).
+    let companyDataProviders: CompanyDataProviderSettingsRepository
+    /// Region names for codes, and the check of a region filter.
+    let regions: RegionCatalog
+    /// OKVED names for codes, and the check of an OKVED filter.
+    let okved: OKVEDTree
 }

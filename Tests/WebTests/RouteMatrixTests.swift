@@ -54,7 +54,12 @@ import Testing
             // …and an LLM provider with its key.
             let llmA = try await app.services.llmProviders.save(
                 memberA, id: nil, try TenantLLMProviderDraft(provider: .openAI, model: "gpt-4.1-mini").validated(), apiKey: "sk-route-matrix-0123456789")
-            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id] + usersA.map(\.id)
+            // …and of the prospects pillar: a client with a note, a company-data provider with its key.
+            let clientA = try await ClientFixtures.client(app, memberA, name: "Клиент А", inn: ClientFixtures.inn(1))
+            let noteA = try await app.services.clientNotes.add(memberA, clientID: clientA.id, body: "Заметка А")
+            let dataProviderA = try await app.services.companyDataProviders.save(
+                memberA, id: nil, kind: .daData, baseURL: nil, isEnabled: true, apiKey: "dadata-route-matrix-0123456789")
+            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id, clientA.id, noteA.id, dataProviderA.id] + usersA.map(\.id)
 
             // Tenant B, signed in as its owner.
             let owen = Browser(client)
@@ -92,6 +97,14 @@ import Testing
             #expect(try await anna.post("/mailboxes/\(mailboxA.id.uuidString)/pause", [], tokenFrom: "/mailboxes").status == .seeOther)
             #expect(try await anna.get("/settings/llm/\(llmA.id.uuidString)/edit").status == .ok)
             #expect(try await anna.post("/settings/llm/\(llmA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/settings/llm").status == .seeOther)
+            let clientPath = "/clients/\(clientA.id.uuidString)"
+            #expect(try await anna.get(clientPath).status == .ok)
+            #expect(try await anna.post("\(clientPath)/status", [("status", "contacted")], tokenFrom: clientPath).status == .seeOther)
+            #expect(try await anna.post("\(clientPath)/enrich", [], tokenFrom: clientPath).status == .seeOther)
+            #expect(try await anna.post("\(clientPath)/notes/\(noteA.id.uuidString)/delete", [], tokenFrom: clientPath).status == .seeOther)
+            #expect(try await anna.get("/settings/company-data/\(dataProviderA.id.uuidString)/edit").status == .ok)
+            #expect(try await app.services.clients.find(clientA.id, scope: .tenant(memberA)).status == .contacted)
+            #expect(try await app.services.clientNotes.list(memberA, clientID: clientA.id).isEmpty)
         }
     }
 }

@@ -4,7 +4,8 @@ import Hummingbird
 import Storage
 
 /// The SUPER_ADMIN console: every tenant with its people and activity, read-only. To anyone else
-/// these pages do not exist (404), so their existence is not advertised.
+/// these pages do not exist (404), so their existence is not advertised. A tenant's clients are
+/// in ``PlatformClientsController``.
 struct PlatformController {
     let services: WebServices
 
@@ -27,6 +28,7 @@ struct PlatformController {
     }
 
     struct TenantDetail {
+        let id: String
         let name: String
         let description: String
         let createdAt: String
@@ -87,7 +89,7 @@ struct PlatformController {
             EventRow(time: DisplayFormat.dateTimeSeconds($0.time), actor: $0.actor ?? "—", kind: $0.kind, path: $0.path ?? "", status: $0.status.map(String.init) ?? "")
         }
         let view = TenantView(
-            tenant: TenantDetail(name: company.name, description: company.description, createdAt: DisplayFormat.dateTime(company.createdAt, locale), defaultLocale: company.defaultLocale.rawValue),
+            tenant: TenantDetail(id: company.id.uuidString, name: company.name, description: company.description, createdAt: DisplayFormat.dateTime(company.createdAt, locale), defaultLocale: company.defaultLocale.rawValue),
             users: members, recentEvents: events)
         return services.renderer.page("admin-tenant", titleKey: "title_admin_tenant", content: view, request: request, context: context)
     }

@@ -18,6 +18,8 @@ struct SettingsController {
         var canEdit: Bool
         /// Owners and admins see the way to the LLM providers and their usage.
         var canManageLLM: Bool
+        /// …and to the company-data providers and the enrichment quota.
+        var canManageCompanyData: Bool
     }
 
     struct Form {
@@ -34,7 +36,8 @@ struct SettingsController {
             form: Form(companyName: company.name, companyDescription: company.description,
                        localeRu: company.defaultLocale == .ru, localeEn: company.defaultLocale == .en),
             errors: [:], canEdit: AccessPolicy.allows(member.role, .editCompanySettings),
-            canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders))
+            canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders),
+            canManageCompanyData: ClientAccess.allows(member.role, .manageDataProviders))
         return services.renderer.page("settings", titleKey: "title_settings", content: view, request: request, context: context)
     }
 
@@ -50,7 +53,8 @@ struct SettingsController {
             let view = SettingsView(
                 form: Form(companyName: input["company_name"], companyDescription: input["company_description"], localeRu: locale == .ru, localeEn: locale == .en),
                 errors: services.renderer.localizer.messages(errors, context.visitor.locale), canEdit: true,
-                canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders))
+                canManageLLM: AccessPolicy.allows(member.role, .manageLLMProviders),
+                canManageCompanyData: ClientAccess.allows(member.role, .manageDataProviders))
             return services.renderer.page("settings", titleKey: "title_settings", content: view, request: request, context: context, status: .unprocessableContent)
         }
         _ = try await services.companies.updateSettings(member, name: name, description: description, defaultLocale: locale)

@@ -5,12 +5,18 @@ import Observability
 
 /// One audit event per HTTP request: user, tenant, method, path, status, duration, and the
 /// query and form parameters with every secret masked. Health probes, metrics scrapes and the
-/// inbox pages' live-progress polling (a request every few seconds from every open page) are
-/// left out: they are machines polling, not actions.
+/// live-progress polling of the inbox and client pages (a request every few seconds from every
+/// open page) are left out: they are machines polling, not actions.
+///
+/// The platform scope reads this trail, so a form field holding tenant-private text (a client
+/// note) is recorded as its length only: the note's own repository refuses the platform, and
+/// the trail must not be the way round that refusal.
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics", "/inbox/progress"]
+    static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics", "/inbox/progress", "/clients/enrichment-progress.json"]
+    /// Form fields whose text is the tenant's alone.
+    static let privateFields: Set<String> = [ClientNotesController.bodyField]
 
     let sink: any AuditSink
 
@@ -40,7 +46,9 @@ struct AuditMiddleware: RouterMiddleware {
             details["query"] = SecretMasker.maskFormEncoded(query)
         }
         for (key, value) in trail.form {
-            details["form." + key] = SecretMasker.maskValue(forKey: key, value: String(value.prefix(500)))
+            details["form." + key] = Self.privateFields.contains(key)
+                ? "[\(value.count) characters]"
+                : SecretMasker.maskValue(forKey: key, value: String(value.prefix(500)))
         }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15

@@ -120,3 +120,62 @@ document.addEventListener("DOMContentLoaded", function () {
   poll();
   timer = window.setInterval(poll, 3000);
 })();
+
+// Live progress of client enrichment. A section with data-enrichment-progress="url" and
+// data-pending="n" polls that JSON every 3 seconds while n > 0 and the page is visible;
+// elements with data-enrichment="state" show the count of clients in that state. When nothing
+// waits any more, [data-enrichment-running] hides and [data-enrichment-done] (a link to reload
+// the list with its new data) shows. Without JavaScript the figures of page load stay.
+(function () {
+  var section = document.querySelector("[data-enrichment-progress]");
+  if (!section || !window.fetch || Number(section.getAttribute("data-pending")) <= 0) {
+    return;
+  }
+  var url = section.getAttribute("data-enrichment-progress");
+  var figures = section.querySelectorAll("[data-enrichment]");
+  var timer = null;
+
+  function finish() {
+    window.clearInterval(timer);
+    var running = section.querySelector("[data-enrichment-running]");
+    var done = section.querySelector("[data-enrichment-done]");
+    if (running) {
+      running.hidden = true;
+    }
+    if (done) {
+      done.hidden = false;
+    }
+  }
+
+  function poll() {
+    if (document.hidden) {
+      return;
+    }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (!response.ok || type.indexOf("application/json") !== 0) {
+          throw new Error("no progress");
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        var counts = data.counts || {};
+        for (var i = 0; i < figures.length; i++) {
+          var value = counts[figures[i].getAttribute("data-enrichment")];
+          if (value !== undefined && String(value) !== figures[i].textContent) {
+            figures[i].textContent = String(value);
+          }
+        }
+        if (!data.pending) {
+          finish();
+        }
+      })
+      .catch(function () {
+        // Signed out, or the server is gone: keep the last figures and stop asking.
+        window.clearInterval(timer);
+      });
+  }
+
+  timer = window.setInterval(poll, 3000);
+})();

@@ -1,0 +1,226 @@
+import CompanyData
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+
+/// The client card as both its readers see it: the tenant's page, with the pipeline, the
+/// "Enrich" button and the notes; and the SUPER_ADMIN console's read-only copy, which shows the
+/// company data but never the notes (they are the tenant's alone, and their repository does not
+/// even accept the platform scope).
+///
+/// Every company fact shows where it came from and when: the provider or web search, the day it
+/// was fetched, and the page it was found on when there is one.
+struct ClientCard {
+    let services: WebServices
+
+    /// One fact of the company record with its provenance.
+    struct Fact {
+        let label: String
+        let value: String
+        /// The value as a link (the website).
+        let valueURL: String?
+        let source: String
+        let fetchedAt: String
+        let sourceURL: String?
+    }
+
+    /// A website, an e-mail address or a phone number with its provenance.
+    struct Contact {
+        let value: String
+        /// `https://…`, `mailto:…`, `tel:…`; nil when the value cannot be a safe link.
+        let href: String?
+        let source: String
+        let fetchedAt: String
+        let sourceURL: String?
+    }
+
+    struct DecisionMakerRow {
+        let fullName: String
+        let position: String?
+        /// Not `inn`: a missing key would be looked up on the card and find the client's.
+        let personINN: String?
+        let birthDate: String?
+        let email: String?
+        let emailHref: String?
+        let phone: String?
+        let phoneHref: String?
+        let source: String
+        let fetchedAt: String
+        let sourceURL: String?
+    }
+
+    /// One step of new → enriched → contacted → replied → won / lost.
+    struct Step {
+        let value: String
+        let label: String
+        let isCurrent: Bool
+    }
+
+    struct NoteRow {
+        let id: String
+        let author: String
+        let createdAt: String
+        let body: String
+        let canDelete: Bool
+    }
+
+    struct CardView {
+        let clientID: String
+        let name: String
+        let inn: String
+        let innLabel: String
+        let cardPath: String
+        let listPath: String
+        let status: String
+        let statusLabel: String
+        let enrichment: String
+        let enrichmentLabel: String
+        let enrichmentError: String?
+        let enrichedAt: String?
+        let isPending: Bool
+        let origin: String
+        let createdAt: String
+        let facts: [Fact]
+        let hasFacts: Bool
+        let website: Contact?
+        let emails: [Contact]
+        let phones: [Contact]
+        let hasContacts: Bool
+        let decisionMakers: [DecisionMakerRow]
+        let hasDecisionMakers: Bool
+        let steps: [Step]
+        let canWork: Bool
+        let canDelete: Bool
+        let showsNotes: Bool
+        let notes: [NoteRow]
+        let hasNotes: Bool
+        let noteDraft: String
+        let noteError: String?
+        let noteMaximumLength: Int
+        let isConsole: Bool
+        let tenantName: String?
+        let tenantURL: String?
+    }
+
+    // MARK: Pages
+
+    /// The tenant's card, with its notes; `noteDraft` and `noteErrors` when a note was refused.
+    func page(_ request: Request, _ context: AppRequestContext, client: Client, member: TenantMember, noteDraft: String = "",
+              noteErrors: FieldErrors = FieldErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
+        let locale = context.visitor.locale
+        let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let canWork = ClientAccess.allows(member.role, .work)
+        let notes = try await services.clientNotes.list(member, clientID: client.id).map { (note: ClientNote) -> NoteRow in
+            NoteRow(id: note.id.uuidString, author: note.authorName ?? text("client_note_author_gone"),
+                    createdAt: DisplayFormat.dateTime(note.createdAt, locale), body: note.body,
+                    canDelete: canWork && (note.authorID == member.userID || ClientAccess.allows(member.role, .delete)))
+        }
+        let view = card(client, cardPath: "/clients/\(client.id.uuidString)", listPath: "/clients", canWork: canWork,
+                        canDelete: ClientAccess.allows(member.role, .delete), notes: notes, showsNotes: true,
+                        noteDraft: noteDraft, noteError: services.renderer.localizer.messages(noteErrors, locale)[ClientNotesController.bodyField],
+                        tenant: nil, locale: locale, text: text)
+        return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context, status: status)
+    }
+
+    /// The console's card: read-only, and without notes.
+    func consolePage(_ request: Request, _ context: AppRequestContext, client: Client, tenant: Company) -> Response {
+        let locale = context.visitor.locale
+        let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let base = "/admin/tenants/\(tenant.id.uuidString)/clients"
+        let view = card(client, cardPath: "\(base)/\(client.id.uuidString)", listPath: base, canWork: false, canDelete: false,
+                        notes: [], showsNotes: false, noteDraft: "", noteError: nil, tenant: tenant, locale: locale, text: text)
+        return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context)
+    }
+
+    // MARK: Building
+
+    private func card(_ client: Client, cardPath: String, listPath: String, canWork: Bool, canDelete: Bool, notes: [NoteRow], showsNotes: Bool,
+                      noteDraft: String, noteError: String?, tenant: Company?, locale: AppLocale, text: (String) -> String) -> CardView {
+        let contacts = client.contacts
+        let website = contacts.website.map { Self.contact($0, href: ClientFormat.safeLink($0.value), text: text) }
+        let emails = contacts.emails.map { Self.contact($0, href: "mailto:" + $0.value, text: text) }
+        let phones = contacts.phones.map { Self.contact($0, href: Self.telephoneLink($0.value), text: text) }
+        let people = contacts.decisionMakers.map { (person: DecisionMaker) -> DecisionMakerRow in
+            DecisionMakerRow(
+                fullName: person.fullName, position: person.position, personINN: person.inn, birthDate: person.birthDate.map(ClientFormat.day),
+                email: person.email, emailHref: person.email.map { "mailto:" + $0 }, phone: person.phone,
+                phoneHref: person.phone.flatMap(Self.telephoneLink),
+                source: ClientFormat.source(person.source, text), fetchedAt: ClientFormat.date(person.fetchedAt),
+                sourceURL: ClientFormat.safeLink(person.sourceURL))
+        }
+        let steps = ClientStatus.allCases.map { (status: ClientStatus) -> Step in
+            Step(value: status.rawValue, label: ClientFormat.status(status, text), isCurrent: status == client.status)
+        }
+        let facts = Self.facts(client.record, regions: services.regions, okvedTree: services.okved, locale: locale, text: text)
+        return CardView(
+            clientID: client.id.uuidString, name: client.name, inn: client.inn,
+            innLabel: text(client.record.isSoleProprietor ? "client_inn_person" : "client_inn_company"),
+            cardPath: cardPath, listPath: listPath,
+            status: client.status.rawValue, statusLabel: ClientFormat.status(client.status, text),
+            enrichment: client.enrichment.rawValue, enrichmentLabel: ClientFormat.enrichment(client.enrichment, text),
+            enrichmentError: client.enrichmentError.flatMap { $0.isEmpty ? nil : $0 },
+            enrichedAt: client.enrichedAt.map { DisplayFormat.dateTime($0, locale) }, isPending: client.enrichment == .pending,
+            origin: text("client_origin_\(client.origin.rawValue)"), createdAt: DisplayFormat.dateTime(client.createdAt, locale),
+            facts: facts, hasFacts: !facts.isEmpty,
+            website: website, emails: emails, phones: phones, hasContacts: website != nil || !emails.isEmpty || !phones.isEmpty,
+            decisionMakers: people, hasDecisionMakers: !people.isEmpty,
+            steps: steps, canWork: canWork, canDelete: canDelete,
+            showsNotes: showsNotes, notes: notes, hasNotes: !notes.isEmpty, noteDraft: noteDraft, noteError: noteError,
+            noteMaximumLength: ClientNote.maximumLength,
+            isConsole: tenant != nil, tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" })
+    }
+
+    /// The record's facts in the order a person reads a company card; unknown ones are left out.
+    static func facts(_ record: CompanyRecord, regions: RegionCatalog, okvedTree: OKVEDTree, locale: AppLocale, text: (String) -> String) -> [Fact] {
+        var facts: [Fact] = []
+        func add<Value: Sendable & Hashable & Codable>(_ labelKey: String, _ sourced: Sourced<Value>?, show: (Value) -> String,
+                                                         link: (Value) -> String? = { _ in nil }) {
+            guard let sourced else { return }
+            let value = show(sourced.value)
+            guard !value.isEmpty else { return }
+            facts.append(Fact(label: text(labelKey), value: value, valueURL: link(sourced.value), source: ClientFormat.source(sourced.source, text),
+                              fetchedAt: ClientFormat.date(sourced.fetchedAt), sourceURL: ClientFormat.safeLink(sourced.url)))
+        }
+        func activity(_ item: OKVEDActivity) -> String {
+            let name = item.name ?? okvedTree.entry(item.code)?.name
+            return name.map { "\(item.code) — \($0)" } ?? item.code
+        }
+        add("company_field_full_name", record.fullName, show: { $0 })
+        add("company_field_short_name", record.shortName, show: { $0 })
+        add(record.isSoleProprietor ? "company_field_ogrnip" : "company_field_ogrn", record.ogrn, show: { $0 })
+        add("company_field_kpp", record.kpp, show: { $0 })
+        add("company_field_status", record.status, show: { text("company_status_\($0.rawValue)") })
+        add("company_field_registered", record.registrationDate, show: { ClientFormat.day($0) })
+        add("company_field_main_okved", record.mainOKVED, show: { activity($0) })
+        add("company_field_extra_okveds", record.extraOKVEDs, show: { $0.map(\.code).joined(separator: ", ") })
+        add("company_field_region", record.regionCode, show: { code in
+            regions.region(code).map { "\($0.code) — \($0.fullName)" } ?? code
+        })
+        add("company_field_address", record.address, show: { $0 })
+        add("company_field_director", record.director, show: { (director: CompanyDirector) -> String in
+            let parts: [String?] = [director.name, director.position, director.inn.map { "\(text("client_dm_col_inn")) \($0)" }]
+            return parts.compactMap { $0 }.joined(separator: ", ")
+        })
+        add("company_field_headcount", record.headcount, show: { ClientFormat.grouped($0, locale) })
+        add("company_field_revenue", record.revenue, show: { "\(ClientFormat.roubles($0.roubles, locale)) (\($0.year))" })
+        add("company_field_phones", record.phones, show: { $0.joined(separator: ", ") })
+        add("company_field_emails", record.emails, show: { $0.joined(separator: ", ") })
+        add("company_field_website", record.website, show: { $0 }, link: { ClientFormat.safeLink($0) })
+        return facts
+    }
+
+    static func contact(_ sourced: Sourced<String>, href: String?, text: (String) -> String) -> Contact {
+        Contact(value: sourced.value, href: href, source: ClientFormat.source(sourced.source, text),
+                fetchedAt: ClientFormat.date(sourced.fetchedAt), sourceURL: ClientFormat.safeLink(sourced.url))
+    }
+
+    /// `tel:+74951234567` for a number of digits and a leading plus; nil for anything else.
+    static func telephoneLink(_ phone: String) -> String? {
+        let digits = phone.filter { $0 != " " && $0 != "-" && $0 != "(" && $0 != ")" }
+        guard !digits.isEmpty, digits.enumerated().allSatisfy({ $0.element.isASCII && ($0.element.isNumber || ($0.offset == 0 && $0.element == "+")) }) else {
+            return nil
+        }
+        return "tel:" + digits
+    }
+}

@@ -1,0 +1,134 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+import Workers
+
+/// Asking for enrichment — one client from its card, the rows ticked on the list, or every
+/// client the list's filters match — and its live progress as a small JSON document that
+/// `app.js` polls while any client waits. The jobs themselves (`clients.enrich`) are the
+/// workers'; the web only marks clients pending and queues them.
+struct ClientEnrichmentController {
+    let services: WebServices
+
+    /// "Enrich all matching" queues at most this many clients at once: a bigger batch would
+    /// hold the request for long and could spend a month's quota by one click. The page says so.
+    static let allMatchingCap = 10_000
+    /// Ids are read from the list this many at a time.
+    static let readPageSize = 200
+    /// And queued this many at a time.
+    static let enqueueBatch = 1_000
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/clients/enrich", use: enrichMany)
+        group.post("/clients/{id}/enrich", use: enrichOne)
+        group.get("/clients/enrichment-progress.json", use: progress)
+    }
+
+    // MARK: Asking
+
+    /// The card's button: always queues, even a client already waiting (a person asked again,
+    /// perhaps after fixing a key).
+    @Sendable func enrichOne(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        let client = try await services.clients.find(id, scope: .tenant(member))
+        let (identity, _) = try context.require(client: .work)
+        try await ClientEnrichmentJob.enqueue(clientIDs: [client.id], companyID: member.companyID, clients: services.clients, queue: services.jobs)
+        await services.audit.record(kind: "client.enrichment_requested", identity: identity, context: context, details: [
+            "client_id": client.id.uuidString, "count": "1", "scope": "one",
+        ])
+        try await services.flash(context, .success, "flash_client_enrichment_queued")
+        return .seeOther("/clients/\(client.id.uuidString)")
+    }
+
+    /// The list's two buttons: `scope=selected` with the ticked `ids`, or `scope=all` with the
+    /// list's filters (`filter`, a query string). Clients already waiting are left alone, so a
+    /// second click does not queue them twice.
+    @Sendable func enrichMany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member) = try context.require(client: .work)
+        let scope = TenantScope.tenant(member)
+        let filterQuery = context.form["filter"]
+        let filters = ClientFilters(query: filterQuery)
+        let back = filters.url("/clients")
+        var ids: [UUID] = []
+        var capped = false
+        switch context.form["scope"] {
+        case "selected":
+            // At most a few pages' worth: the list shows fifty rows.
+            let picked = Array(Set(context.form.all("ids").compactMap(UUID.init(uuidString:)))).prefix(Self.readPageSize)
+            for id in picked {
+                // Each id must be one of the tenant's clients; another tenant's is skipped unseen.
+                guard let client = try? await services.clients.find(id, scope: scope) else { continue }
+                if client.enrichment != .pending { ids.append(client.id) }
+            }
+        case "all":
+            let (matching, errors) = filters.listQuery(regions: services.regions, okvedTree: services.okved, pageSize: Self.readPageSize)
+            guard errors.isEmpty else {
+                try await services.flash(context, .error, "flash_clients_filter_invalid")
+                return .seeOther(back)
+            }
+            (ids, capped) = try await matchingIDs(matching, scope: scope)
+        default:
+            throw HTTPError(.badRequest)
+        }
+        guard !ids.isEmpty else {
+            try await services.flash(context, .error, "flash_clients_enrichment_nothing")
+            return .seeOther(back)
+        }
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(start + Self.enqueueBatch, ids.count)])
+            try await ClientEnrichmentJob.enqueue(clientIDs: batch, companyID: member.companyID, clients: services.clients, queue: services.jobs)
+            start += Self.enqueueBatch
+        }
+        await services.audit.record(kind: "client.enrichment_requested", identity: identity, context: context, details: [
+            "count": String(ids.count), "scope": context.form["scope"], "capped": capped ? "yes" : "no", "filter": filterQuery,
+        ])
+        try await services.flash(context, .success, capped ? "flash_clients_enrichment_capped" : "flash_clients_enrichment_queued")
+        return .seeOther(back)
+    }
+
+    /// The ids of every client the query matches that is not already waiting, up to the cap, in
+    /// the list's order; and whether more matched than the cap allows.
+    private func matchingIDs(_ query: ClientListQuery, scope: TenantScope) async throws -> ([UUID], Bool) {
+        var query = query
+        query.page = 1
+        var ids: [UUID] = []
+        while true {
+            let page = try await services.clients.list(scope, query)
+            for client in page.clients where client.enrichment != .pending {
+                guard ids.count < Self.allMatchingCap else { return (ids, true) }
+                ids.append(client.id)
+            }
+            guard page.hasNext, !page.clients.isEmpty else { return (ids, false) }
+            query.page += 1
+        }
+    }
+
+    // MARK: Progress
+
+    struct Progress: Encodable {
+        /// Clients per ``EnrichmentState`` raw value, every state present.
+        let counts: [String: Int]
+        let pending: Int
+        let total: Int
+        let generatedAt: String
+    }
+
+    @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (_, member) = try context.require(client: .view)
+        let counts = try await services.clients.enrichmentCounts(companyID: member.companyID, ids: nil)
+        var figures: [String: Int] = [:]
+        for state in EnrichmentState.allCases { figures[state.rawValue] = counts[state] ?? 0 }
+        let progress = Progress(counts: figures, pending: counts[.pending] ?? 0, total: figures.values.reduce(0, +),
+                                generatedAt: ISO8601DateFormatter().string(from: Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = String(decoding: try encoder.encode(progress), as: UTF8.self)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,184 @@
+import CompanyData
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+
+/// The client list as both its readers see it: the tenant's own page (`/clients`) and the
+/// SUPER_ADMIN console's read-only copy of it (`/admin/tenants/{id}/clients`). One page of at
+/// most ``pageSize`` rows is read, with the count of every match, whatever the size of the tenant.
+struct ClientListing {
+    let services: WebServices
+
+    static let pageSize = 50
+
+    /// Where the page lives and what its reader may do there.
+    struct Place {
+        /// `/clients`, or the console's path for the tenant; a card is this path and the id.
+        let basePath: String
+        /// The checkboxes and the "Enrich" buttons.
+        let canWork: Bool
+        /// The console: no live progress (its JSON is the tenant's own), a read-only banner.
+        let isConsole: Bool
+    }
+
+    struct Row {
+        let id: String
+        let url: String
+        let name: String
+        let inn: String
+        let regionCode: String?
+        let regionName: String?
+        let okvedCode: String?
+        let okvedName: String?
+        let revenue: String?
+        let headcount: String?
+        let status: String
+        let statusLabel: String
+        let enrichment: String
+        let enrichmentLabel: String
+        let createdAt: String
+    }
+
+    /// A sortable column's heading.
+    struct SortLink {
+        let url: String
+        /// `↑`, `↓`, or nothing when the list is not sorted by this column.
+        let arrow: String
+        /// The heading's `aria-sort`.
+        let ariaSort: String
+    }
+
+    struct Pagination {
+        let isShown: Bool
+        let page: String
+        let pageCount: String
+        let hasPrevious: Bool
+        let previousURL: String
+        let hasNext: Bool
+        let nextURL: String
+    }
+
+    /// A hidden field of the filter form: a new filter keeps the order (and starts from page one).
+    struct HiddenField {
+        let name: String
+        let value: String
+    }
+
+    /// One figure of the enrichment summary, kept current by `app.js` while any wait.
+    struct Figure {
+        let state: String
+        let label: String
+        let count: String
+    }
+
+    struct ListView {
+        let rows: [Row]
+        let hasRows: Bool
+        let total: String
+        let filters: ClientFilters
+        let isFiltered: Bool
+        let errors: [String: String]
+        let hasErrors: Bool
+        let statusOptions: [InboxViews.Option]
+        let enrichmentOptions: [InboxViews.Option]
+        let regionOptions: [InboxViews.Option]
+        let orderFields: [HiddenField]
+        let sortName: SortLink
+        let sortRevenue: SortLink
+        let sortHeadcount: SortLink
+        let sortStatus: SortLink
+        let sortCreated: SortLink
+        let pagination: Pagination
+        let figures: [Figure]
+        let pendingCount: Int
+        let isPending: Bool
+        let basePath: String
+        /// The filters as a query string, posted back by "enrich all matching".
+        let filterQuery: String
+        let canWork: Bool
+        let isConsole: Bool
+        /// "Up to 10 000": the cap of "enrich all matching", in the visitor's digits.
+        let enrichCap: String
+        /// Owners and admins see the way to the month's quota.
+        let canViewUsage: Bool
+        /// The console's tenant.
+        let tenantName: String?
+        let tenantURL: String?
+    }
+
+    /// The page's view, and whether a filter was refused (the page is then answered 422).
+    func view(_ request: Request, _ context: AppRequestContext, scope: TenantScope, companyID: UUID, place: Place,
+              tenant: Company? = nil) async throws -> (ListView, hasErrors: Bool) {
+        let locale = context.visitor.locale
+        let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let filters = ClientFilters(query: request.uri.query)
+        let asked = filters.listQuery(regions: services.regions, okvedTree: services.okved, pageSize: Self.pageSize)
+        var query = asked.0
+        let errors = asked.1
+        let listedCompany: UUID? = scope.companyID == nil ? companyID : nil
+        var page = try await services.clients.list(scope, query, companyID: listedCompany)
+        if page.clients.isEmpty, page.totalCount > 0, query.page > page.pageCount {
+            // A page past the end (the list shrank since the link was made): the last one.
+            query.page = page.pageCount
+            page = try await services.clients.list(scope, query, companyID: listedCompany)
+        }
+        let counts = try await services.clients.enrichmentCounts(companyID: companyID, ids: nil)
+
+        let rows = page.clients.map { Self.row($0, place: place, regions: services.regions, okvedTree: services.okved, locale: locale, text: text) }
+        let statusOptions = ClientStatus.allCases.map { (status: ClientStatus) -> InboxViews.Option in
+            InboxViews.Option(value: status.rawValue, label: ClientFormat.status(status, text), selected: filters.statuses.contains(status.rawValue))
+        }
+        let enrichmentOptions = EnrichmentState.allCases.map { (state: EnrichmentState) -> InboxViews.Option in
+            InboxViews.Option(value: state.rawValue, label: ClientFormat.enrichment(state, text), selected: filters.enrichment == state.rawValue)
+        }
+        let chosenRegion = services.regions.region(filters.region)?.code
+        let regionOptions = services.regions.all.map { (region: Region) -> InboxViews.Option in
+            InboxViews.Option(value: region.code, label: "\(region.code) — \(region.fullName)", selected: region.code == chosenRegion)
+        }
+        let sortLink = { (column: ClientListQuery.Sort) -> SortLink in
+            let current = filters.sort == column
+            return SortLink(url: filters.sortURL(place.basePath, column),
+                            arrow: current ? (filters.descending ? "↓" : "↑") : "",
+                            ariaSort: current ? (filters.descending ? "descending" : "ascending") : "none")
+        }
+        var shown = filters
+        shown.page = page.page
+        let pagination = Pagination(
+            isShown: page.pageCount > 1, page: ClientFormat.grouped(page.page, locale), pageCount: ClientFormat.grouped(page.pageCount, locale),
+            hasPrevious: page.hasPrevious, previousURL: shown.url(place.basePath, page: page.page - 1),
+            hasNext: page.hasNext, nextURL: shown.url(place.basePath, page: page.page + 1))
+        let figures = EnrichmentState.allCases.map { (state: EnrichmentState) -> Figure in
+            Figure(state: state.rawValue, label: ClientFormat.enrichment(state, text), count: String(counts[state] ?? 0))
+        }
+        let pending = counts[.pending] ?? 0
+        let messages = services.renderer.localizer.messages(errors, locale)
+        let role = scope.member?.role
+        let view = ListView(
+            rows: rows, hasRows: !rows.isEmpty, total: ClientFormat.grouped(page.totalCount, locale),
+            filters: filters, isFiltered: filters.isFiltered, errors: messages, hasErrors: !messages.isEmpty,
+            statusOptions: statusOptions, enrichmentOptions: enrichmentOptions, regionOptions: regionOptions,
+            orderFields: filters.orderPairs.map { HiddenField(name: $0.0, value: $0.1) },
+            sortName: sortLink(.name), sortRevenue: sortLink(.revenue), sortHeadcount: sortLink(.headcount),
+            sortStatus: sortLink(.status), sortCreated: sortLink(.createdAt),
+            pagination: pagination, figures: figures, pendingCount: pending, isPending: pending > 0,
+            basePath: place.basePath, filterQuery: filters.filterQuery, canWork: place.canWork, isConsole: place.isConsole,
+            enrichCap: ClientFormat.grouped(ClientEnrichmentController.allMatchingCap, locale),
+            canViewUsage: role.map { ClientAccess.allows($0, .viewUsage) } ?? false,
+            tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" })
+        return (view, !errors.isEmpty)
+    }
+
+    static func row(_ client: ClientSummary, place: Place, regions: RegionCatalog, okvedTree: OKVEDTree, locale: AppLocale,
+                    text: (String) -> String) -> Row {
+        Row(
+            id: client.id.uuidString, url: "\(place.basePath)/\(client.id.uuidString)", name: client.name, inn: client.inn,
+            regionCode: client.regionCode, regionName: client.regionCode.flatMap { regions.region($0)?.fullName },
+            okvedCode: client.okvedCode, okvedName: client.okvedCode.flatMap { okvedTree.entry($0)?.name },
+            revenue: client.revenue.map { ClientFormat.roubles($0, locale) },
+            headcount: client.headcount.map { ClientFormat.grouped($0, locale) },
+            status: client.status.rawValue, statusLabel: ClientFormat.status(client.status, text),
+            enrichment: client.enrichment.rawValue, enrichmentLabel: ClientFormat.enrichment(client.enrichment, text),
+            createdAt: ClientFormat.date(client.createdAt))
+    }
+}

@@ -1,0 +1,137 @@
+import Domain
+import Foundation
+import Hummingbird
+import Storage
+import Workers
+
+/// The tenant's clients: the list with its filters, order and pages, adding a client by INN
+/// (which starts its enrichment at once), the client card, moving a client along the pipeline,
+/// and removing it. Everyone in the tenant reads; managers and up change; owners and admins
+/// remove. Another tenant's client is a 404 before any role is looked at.
+struct ClientsController {
+    let services: WebServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/clients", use: list)
+        group.get("/clients/new", use: newForm)
+        group.post("/clients", use: create)
+        group.get("/clients/{id}", use: card)
+        group.post("/clients/{id}/status", use: setStatus)
+        group.post("/clients/{id}/delete", use: delete)
+    }
+
+    /// The add form's only field.
+    static let innField = "inn"
+
+    struct NewClientView {
+        let inn: String
+        let errors: [String: String]
+        let hasErrors: Bool
+        /// The card of the client that already has this INN.
+        let existingClientURL: String?
+        let existingClientName: String?
+    }
+
+    // MARK: List and card
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (_, member) = try context.require(client: .view)
+        let place = ClientListing.Place(basePath: "/clients", canWork: ClientAccess.allows(member.role, .work), isConsole: false)
+        let (view, hasErrors) = try await ClientListing(services: services).view(request, context, scope: .tenant(member), companyID: member.companyID, place: place)
+        return services.renderer.page("clients", titleKey: "title_clients", content: view, request: request, context: context,
+                                      status: hasErrors ? .unprocessableContent : .ok)
+    }
+
+    @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (_, member, client) = try await ownClient(context, .view)
+        return try await ClientCard(services: services).page(request, context, client: client, member: member)
+    }
+
+    // MARK: Adding by INN
+
+    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(client: .work)
+        return newPage(request, context, inn: "", errors: FieldErrors(), existing: nil, status: .ok)
+    }
+
+    /// Checks the INN's digits, adds the company with nothing known but its INN, and has
+    /// enrichment fill in the rest (registry data, contacts, decision makers).
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member) = try context.require(client: .work)
+        let typed = context.form[Self.innField]
+        var errors = FieldErrors()
+        guard let number = FormRules.inn(typed, field: Self.innField, into: &errors) else {
+            return newPage(request, context, inn: typed, errors: errors, existing: nil, status: .unprocessableContent)
+        }
+        let client: Client
+        do {
+            client = try await services.clients.create(member, record: CompanyRecord(inn: number.digits), origin: .manual)
+        } catch StorageError.alreadyExists {
+            let existing = try await existingClient(inn: number.digits, member: member)
+            return newPage(request, context, inn: typed, errors: FieldErrors([Self.innField: "validation_client_exists"]),
+                           existing: existing, status: .unprocessableContent)
+        }
+        try await ClientEnrichmentJob.enqueue(clientIDs: [client.id], companyID: member.companyID, clients: services.clients, queue: services.jobs)
+        await services.audit.record(kind: "client.created", identity: identity, context: context, details: [
+            "client_id": client.id.uuidString, "inn": client.inn, "origin": client.origin.rawValue,
+        ])
+        try await services.flash(context, .success, "flash_client_added")
+        return .seeOther("/clients/\(client.id.uuidString)")
+    }
+
+    // MARK: Changing
+
+    @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member, client) = try await ownClient(context, .work)
+        guard let status = ClientStatus(rawValue: context.form["status"]) else {
+            try await services.flash(context, .error, "flash_client_status_invalid")
+            return .seeOther("/clients/\(client.id.uuidString)")
+        }
+        if status != client.status {
+            _ = try await services.clients.setStatus(member, id: client.id, status: status)
+            await services.audit.record(kind: "client.status_changed", identity: identity, context: context, details: [
+                "client_id": client.id.uuidString, "from": client.status.rawValue, "to": status.rawValue,
+            ])
+        }
+        try await services.flash(context, .success, "flash_client_status_saved")
+        return .seeOther("/clients/\(client.id.uuidString)")
+    }
+
+    /// Forgets the client with its notes. Charges already made stay on the usage page: they
+    /// were real lookups.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member, client) = try await ownClient(context, .delete)
+        try await services.clients.delete(member, id: client.id)
+        await services.audit.record(kind: "client.deleted", identity: identity, context: context, details: [
+            "client_id": client.id.uuidString, "inn": client.inn,
+        ])
+        try await services.flash(context, .success, "flash_client_deleted")
+        return .seeOther("/clients")
+    }
+
+    // MARK: Helpers
+
+    /// The client named in the path, in the visitor's company (404 otherwise, before the role
+    /// check, so another tenant's id reveals nothing), and the right asked for.
+    private func ownClient(_ context: AppRequestContext, _ right: ClientRight) async throws -> (Identity, TenantMember, Client) {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        let client = try await services.clients.find(id, scope: .tenant(member))
+        let (identity, _) = try context.require(client: right)
+        return (identity, member, client)
+    }
+
+    /// The tenant's client with this INN, for the "already a client" link.
+    private func existingClient(inn: String, member: TenantMember) async throws -> ClientSummary? {
+        let page = try await services.clients.list(.tenant(member), ClientListQuery(text: inn, pageSize: 10))
+        return page.clients.first { $0.inn == inn }
+    }
+
+    private func newPage(_ request: Request, _ context: AppRequestContext, inn: String, errors: FieldErrors, existing: ClientSummary?,
+                         status: HTTPResponse.Status) -> Response {
+        let messages = services.renderer.localizer.messages(errors, context.visitor.locale)
+        let view = NewClientView(inn: inn, errors: messages, hasErrors: !messages.isEmpty,
+                                 existingClientURL: existing.map { "/clients/\($0.id.uuidString)" }, existingClientName: existing?.name)
+        return services.renderer.page("client-new", titleKey: "title_client_new", content: view, request: request, context: context, status: status)
+    }
+}
