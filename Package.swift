@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "mime-bench", targets: ["MIMEBench"]),
         .executable(name: "mail-bench", targets: ["MailBench"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
+        .executable(name: "enrich-bench", targets: ["EnrichBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -192,6 +193,12 @@ let package = Package(
         .executableTarget(
             name: "TokenBench",
             dependencies: ["LLM", "ProviderFakes", "Classifier", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // `scripts/bench enrich`: the enrichment job runner against the fake DaData server.
+        .executableTarget(
+            name: "EnrichBench",
+            dependencies: ["Workers", "Storage", "Domain", "CompanyData", "Observability", "ProviderFakes", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

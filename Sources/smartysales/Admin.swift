@@ -9,7 +9,7 @@ import Workers
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Platform administration.",
-        subcommands: [CreateSuperAdmin.self, Probe.self])
+        subcommands: [CreateSuperAdmin.self, Probe.self, SeedClients.self])
 }
 
 struct CreateSuperAdmin: AsyncParsableCommand {

@@ -108,4 +108,19 @@ import Testing
         _ = FormRules.inn("   ", field: "inn", into: &errors)
         #expect(errors["inn"] == "validation_required")
     }
+
+    @Test func completingAppendsTheCheckDigitsOfPublishedNumbers() throws {
+        // Sberbank's INN and OGRN, and a published sole proprietor's INN, without their check digits.
+        #expect(RussianCompanyNumber.completing("770708389", as: .inn10)?.digits == "7707083893")
+        #expect(RussianCompanyNumber.completing("102770013219", as: .ogrn)?.digits == "1027700132195")
+        #expect(RussianCompanyNumber.completing("5000011600", as: .inn12) != nil)
+        #expect(RussianCompanyNumber.completing("77070838", as: .inn10) == nil, "one digit short")
+        #expect(RussianCompanyNumber.completing("77070838x", as: .inn10) == nil)
+        for seed in 0..<500 {
+            let leading = String(format: "77%07d", seed)
+            let number = try #require(RussianCompanyNumber.completing(leading, as: .inn10))
+            #expect(number.digits.hasPrefix(leading))
+            #expect(throws: Never.self) { try RussianCompanyNumber(number.digits) }
+        }
+    }
 }

@@ -121,6 +121,17 @@ public struct RussianCompanyNumber: Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { digits }
 
+    /// The valid number of `kind` that starts with `leading` (every digit but the check digits),
+    /// or nil when `leading` is not that many ASCII digits. Demo data and load tests use it to
+    /// make as many distinct valid numbers as they need.
+    public static func completing(_ leading: String, as kind: Kind) -> RussianCompanyNumber? {
+        let checkCount = kind == .inn12 ? 2 : 1
+        guard leading.utf8.count == kind.length - checkCount, leading.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        let values = leading.utf8.map { Int($0 - UInt8(ascii: "0")) }
+        let check = checkDigits(kind: kind, leading: values[...])
+        return try? RussianCompanyNumber(leading + check.map(String.init).joined())
+    }
+
     /// The text without separators: ASCII digits only, or the first offending character.
     public static func normalizedDigits(_ text: String) throws(Problem) -> String {
         var digits = ""
