@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""scripts/bench clients: the client list page with 100,000 clients in one tenant.
+
+For each database (SQLite, then PostgreSQL) it starts a release build of `smartysales serve` on a
+free loopback port, signs up a user through the real forms, fills the company with 100,000 made-up
+clients (`smartysales admin seed-clients`: valid INNs, real region and OKVED codes), and runs wrk
+against the list as a sales team uses it: the default page (newest first), a deep page sorted by
+revenue, and a filtered one (region + status). It prints p50/p99 and throughput for each; the
+summary line gives the worst p99 of the default page across both databases (target < 50 ms).
+"""
+import argparse, os, re, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from web import free_port, wait_ready, sign_up  # noqa: E402
+
+CLIENTS = 100_000
+DURATION = "10s"
+CONNECTIONS = 8
+THREADS = 2
+PAGES = [
+    ("default", "/clients"),
+    ("revenue p.500", "/clients?sort=revenue&dir=desc&page=500"),
+    ("filtered", "/clients?region=77&status=new&sort=name&dir=asc"),
+    ("search", "/clients?q=%D0%90%D0%BB%D1%8C%D1%84%D0%B0+%D0%A1%D0%BE%D1%84%D1%82"),
+]
+
+
+def wrk(url, cookie):
+    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "--latency", "-H", f"Cookie: ss_session={cookie}", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+    def pct(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def run_engine(binary, workdir, label, database_url):
+    data = tempfile.mkdtemp(prefix=f"data-{label}-", dir=workdir)
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    log = open(os.path.join(data, "server.out"), "w")
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", "--no-workers"],
+                              env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base)
+        session = sign_up(base)
+        started = time.time()
+        subprocess.run([binary, "admin", "seed-clients", "--data-dir", data, "--email", "bench@example.ru", "--count", str(CLIENTS),
+                        "--log-level", "warning"], env=env, check=True)
+        print(f"  {label:10} seeded {CLIENTS} clients in {time.time() - started:.1f} s")
+        results = {}
+        for name, path in PAGES:
+            wrk(base + path, session)  # warm-up pass, discarded
+            r = results[name] = wrk(base + path, session)
+            print(f"  {label:10} {name:14} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  non-2xx {r['errors']}")
+            if r["errors"]:
+                raise SystemExit(f"{name} answered errors")
+        return results
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--postgres", required=True)
+    args = parser.parse_args()
+    print(f"{CLIENTS} clients in one tenant; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, release build, loopback")
+    sqlite = run_engine(args.binary, args.workdir, "sqlite", None)
+    pg_url = args.postgres.replace("/postgres?", "/benchclients?")
+    subprocess.run(["psql", args.postgres, "-qc", "CREATE DATABASE benchclients"], check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
+    postgres = run_engine(args.binary, args.workdir, "postgresql", pg_url)
+    for label, results in (("sqlite", sqlite), ("postgresql", postgres)):
+        worst = max(r["p99"] for r in results.values())
+        print(f"  target check {label}: default page p99 {results['default']['p99']:.2f} ms, worst page p99 {worst:.2f} ms (target < 50)")
+    p99 = max(sqlite["default"]["p99"], postgres["default"]["p99"])
+    print(f"clients: ours {p99:.1f} ms p99")
+
+
+if __name__ == "__main__":
+    main()
