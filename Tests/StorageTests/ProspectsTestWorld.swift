@@ -14,6 +14,7 @@ struct ProspectsWorld {
     let notes: ClientNoteRepository
     let cache: CompanyCacheRepository
     let quotas: EnrichmentQuotaRepository
+    let searches: ProspectSearchRepository
 
     init(_ db: Persistence) {
         let clock = TestClock()
@@ -24,6 +25,7 @@ struct ProspectsWorld {
         notes = ClientNoteRepository(persistence: db, clock: clock)
         cache = CompanyCacheRepository(persistence: db, clock: clock)
         quotas = EnrichmentQuotaRepository(persistence: db, clock: clock)
+        searches = ProspectSearchRepository(persistence: db, clock: clock)
     }
 
     /// Signs a company up and returns its owner.

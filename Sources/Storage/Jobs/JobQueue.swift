@@ -48,7 +48,10 @@ public struct JobQueue: Sendable {
     /// changes nothing when the schedule exists, except that a schedule a permanent failure
     /// buried (`dead`) is due again at once: scheduling it again is how it is revived (a mailbox
     /// whose password was wrong, fixed by its owner). `companyID` is the tenant the runs act for.
-    public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}", companyID: UUID? = nil) async throws {
+    /// A new schedule's first run is due at `firstRunAt` (now by default): a saved search that
+    /// has just run by hand waits a whole period before its schedule runs it again.
+    public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}", companyID: UUID? = nil,
+                         firstRunAt: Date? = nil) async throws {
         let db = persistence.database
         if let existing = try await JobModel.query(on: db).filter(\.$scheduleKey == key).first() {
             var changed = false
@@ -75,7 +78,7 @@ public struct JobQueue: Sendable {
             }
             return
         }
-        let model = JobModel.fresh(NewJob(kind: kind, companyID: companyID, payload: payload, runAt: clock.now()), now: clock.now())
+        let model = JobModel.fresh(NewJob(kind: kind, companyID: companyID, payload: payload, runAt: firstRunAt ?? clock.now()), now: clock.now())
         model.scheduleKey = key
         model.repeatSeconds = max(1, Int(interval))
         do {

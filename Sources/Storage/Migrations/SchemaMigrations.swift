@@ -31,6 +31,9 @@ enum SchemaMigrations {
             M0023CreateCompanyCache(),
             M0024CreateEnrichmentCharges(),
             M0025CreateTenantCompanyDataProviders(),
+            M0026CreateProspectSearches(),
+            M0027CreateProspectSearchRuns(),
+            M0028CreateProspectResults(),
         ] as [any Migration])
         return migrations
     }
