@@ -26,7 +26,8 @@ public enum WorkerAssembly {
 
     /// Everything a worker process runs beside the database: the job runner with every handler
     /// and the IDLE watchers. Call `scheduleHousekeeping` and `InboxPipeline.scheduleMailboxes`
-    /// once at start-up too. Without `prospects`, `clients.enrich` jobs wait in the queue.
+    /// once at start-up too. Without `prospects`, `clients.enrich` and `prospects.search` jobs
+    /// wait in the queue.
     public static func services(
         persistence: Persistence, inbox: InboxPipeline, prospects: ProspectsPipeline? = nil, concurrency: Int, logger: Logger,
         lease: TimeInterval? = nil

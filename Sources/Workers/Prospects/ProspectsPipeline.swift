@@ -7,13 +7,17 @@ import Logging
 import Observability
 import Storage
 
-/// The prospects handlers over one database: client enrichment now (discovery searches join
-/// it). `WorkerAssembly` runs its handlers next to the inbox pipeline's; tests build it with
-/// fake providers' addresses in `companyDataDefaults` and their own LLM configuration.
+/// The prospects handlers over one database: client enrichment and discovery searches.
+/// `WorkerAssembly` runs its handlers next to the inbox pipeline's; tests build it with fake
+/// providers' addresses in `companyDataDefaults` and their own LLM configuration.
 public struct ProspectsPipeline: Sendable {
     public let enrichment: ClientEnrichment
     public let enrich: ClientEnrichmentJob
+    public let discovery: ProspectDiscovery
+    public let search: ProspectSearchJob
     public let clients: ClientRepository
+    public let searches: ProspectSearchRepository
+    public let scheduling: ProspectSearchScheduling
     public let queue: JobQueue
 
     /// - Parameters:
@@ -25,12 +29,14 @@ public struct ProspectsPipeline: Sendable {
     ///   - companyDataDefaults: the platform's providers for tenants without keys of their own.
     ///   - quotas: the tenants' monthly allowances; the repository by default.
     ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
+    ///   - discoveryLimits: page size and caps of a discovery run (tests page one company at a time).
     public init(
         persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil, companyDataDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
         quotas: (any EnrichmentQuotaSource)? = nil, rateLimiter: TenantRateLimiter = TenantRateLimiter(),
         prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(),
-        clock: any StorageClock = SystemStorageClock(), cacheTTL: TimeInterval = ProspectsPipeline.cacheTTL(), logger: Logger
+        clock: any StorageClock = SystemStorageClock(), cacheTTL: TimeInterval = ProspectsPipeline.cacheTTL(),
+        discoveryLimits: ProspectDiscovery.Limits = ProspectDiscovery.Limits(), logger: Logger
     ) {
         let clients = ClientRepository(persistence: persistence, clock: clock)
         let llmConfigurations: any LLMConfigurationSource = llmConfigurations ?? TenantLLMConfigurationSource(
@@ -46,27 +52,54 @@ public struct ProspectsPipeline: Sendable {
             logger.warning("region catalogue not loaded", metadata: ["error": "\(error)"])
             regions = nil
         }
+        let okved: OKVEDTree?
+        do {
+            okved = try OKVEDTree.bundled()
+        } catch {
+            // Discovery runs then fail with this reason; enrichment does not need the table.
+            logger.error("OKVED reference table not loaded", metadata: ["error": "\(error)"])
+            okved = nil
+        }
         let quotaSource: any EnrichmentQuotaSource = quotas ?? EnrichmentQuotaRepository(persistence: persistence, clock: clock)
+        let searches = ProspectSearchRepository(persistence: persistence, clock: clock)
+        let queue = JobQueue(persistence: persistence, clock: clock)
         self.clients = clients
-        queue = JobQueue(persistence: persistence, clock: clock)
+        self.searches = searches
+        self.queue = queue
+        scheduling = ProspectSearchScheduling(queue: queue)
         enrichment = ClientEnrichment(
             clients: clients, cache: CompanyCacheRepository(persistence: persistence, clock: clock),
             quotas: quotaSource, companyData: companyData,
             llmConfigurations: llmConfigurations, httpClient: httpClient, limiter: rateLimiter, prices: prices,
             llmRetryPolicy: llmRetryPolicy, audit: auditSink, regions: regions, cacheTTL: cacheTTL, now: { clock.now() }, logger: logger)
         enrich = ClientEnrichmentJob(enrichment: enrichment)
+        discovery = ProspectDiscovery(
+            searches: searches, clients: clients, companyData: companyData, okved: okved, limits: discoveryLimits, audit: auditSink,
+            now: { clock.now() }, logger: logger)
+        search = ProspectSearchJob(discovery: discovery, searches: searches, queue: queue)
     }
 
     public var handlers: [any JobHandler] {
-        [enrich]
+        [enrich, search]
     }
 
-    public static let allKinds = [ClientEnrichmentJob.kind]
+    public static let allKinds = [ClientEnrichmentJob.kind, ProspectSearchJob.kind]
 
     /// Marks the clients pending and queues their enrichment (what the client list's "enrich"
     /// buttons do).
     public func enqueueEnrichment(clientIDs: [UUID], companyID: UUID) async throws {
         try await ClientEnrichmentJob.enqueue(clientIDs: clientIDs, companyID: companyID, clients: clients, queue: queue)
+    }
+
+    /// Schedules a saved search every `repeatEveryDays` days from `now` (or removes its
+    /// schedule when it has no period); what saving a search with a period does.
+    public func scheduleSearch(_ search: ProspectSearch, now: Date = Date()) async throws {
+        try await scheduling.schedule(search, now: now)
+    }
+
+    /// Removes a saved search's schedule; what deleting the search does.
+    public func unscheduleSearch(id: UUID) async throws {
+        try await scheduling.unschedule(searchID: id)
     }
 
     /// The cache TTL from `SMARTYSALES_COMPANY_CACHE_TTL_DAYS` (a positive number of days,

@@ -143,13 +143,15 @@ struct ProspectsWorld {
 
     func pipeline(
         _ fakes: ProspectFakes, companyData: Bool = true, webSearch: Bool = true, quotas: (any EnrichmentQuotaSource)? = nil,
-        cacheTTL: TimeInterval = CachedCompany.defaultTTL
+        cacheTTL: TimeInterval = CachedCompany.defaultTTL, companyDataDefaults: CompanyDataPlatformDefaults? = nil,
+        discoveryLimits: ProspectDiscovery.Limits = ProspectDiscovery.Limits()
     ) -> ProspectsPipeline {
         ProspectsPipeline(
             persistence: db, secretBox: secretBox, auditSink: audit,
             llmConfigurations: webSearch ? fakes.llm : FixedLLMConfigurationSource([]),
-            companyDataDefaults: companyData ? fakes.companyDataDefaults : .none, quotas: quotas,
-            llmRetryPolicy: LLMRetryPolicy(maxAttempts: 1), clock: clock, cacheTTL: cacheTTL, logger: Self.logger)
+            companyDataDefaults: companyDataDefaults ?? (companyData ? fakes.companyDataDefaults : .none), quotas: quotas,
+            llmRetryPolicy: LLMRetryPolicy(maxAttempts: 1), clock: clock, cacheTTL: cacheTTL, discoveryLimits: discoveryLimits,
+            logger: Self.logger)
     }
 
     func enrich(_ pipeline: ProspectsPipeline, _ client: Client) async throws -> EnrichmentReport {
@@ -164,7 +166,7 @@ struct ProspectsWorld {
         try await quotas.quota(companyID: member.companyID, at: clock.now()).used
     }
 
-    /// Claims the next due enrichment job and runs it as a worker would (failures recorded by
+    /// Claims the next due prospects job (enrichment or discovery) and runs it as a worker would (failures recorded by
     /// the runner); nil when none is due.
     func runNextJob(_ pipeline: ProspectsPipeline) async throws -> Job? {
         guard let job = try await queue.claim(worker: "test", lease: 600, kinds: ProspectsPipeline.allKinds) else { return nil }

@@ -1,0 +1,194 @@
+import CompanyData
+import Domain
+import Foundation
+import Logging
+import Observability
+import Storage
+
+/// One discovery run: the criteria expanded into provider queries (`ProspectSearchPlan`), each
+/// paged through, every page's companies filtered and stored with the cursor in one transaction
+/// (`ProspectSearchRepository.addResults`), so the run page's counts move page by page and a
+/// retried job goes on from the page it stopped at without storing anything twice. A run started
+/// by a saved search's schedule then imports the companies that are not clients yet. The job
+/// (`ProspectSearchJob`) is a thin wrapper; tests call `run` directly.
+///
+/// Providers: the tenant's own, else the platform's (`CompanyDataSources`), those that can
+/// search by OKVED code (`CompanyDataCapability.searchByOKVED`; today Checko). None: the run
+/// fails with that reason and no call is made.
+///
+/// Errors (`CompanyDataError`):
+/// - an outage (5xx, 429, timeouts) is rethrown, so the queue retries with back-off; the run
+///   stays `running` with its progress. On the job's last attempt the run fails instead, so no
+///   run is left `running` for ever;
+/// - a used-up quota, a refused key, a provider that cannot search: the next provider that can
+///   takes over (from the first page of the current query, since its pages are not the other's);
+///   when none is left the run fails with every reason;
+/// - an answer that is not the provider's documented format, or a refused request: the run fails
+///   with the reason. What was stored so far stays importable.
+public struct ProspectDiscovery: Sendable {
+    /// How much one run may ask for and store.
+    public struct Limits: Sendable, Hashable {
+        /// Companies per page asked for: Checko's largest.
+        public var pageSize: Int
+        /// Pages per code and region.
+        public var pagesPerQuery: Int
+        /// Results per run.
+        public var resultsPerRun: Int
+
+        public init(pageSize: Int = CheckoProvider.maximumPageSize, pagesPerQuery: Int = ProspectSearchRun.maximumPagesPerQuery,
+                    resultsPerRun: Int = ProspectSearchRun.maximumResults) {
+            self.pageSize = max(1, pageSize)
+            self.pagesPerQuery = max(1, pagesPerQuery)
+            self.resultsPerRun = min(max(1, resultsPerRun), ProspectSearchRun.maximumResults)
+        }
+    }
+
+    /// One audit event per run that ends: status, counts, calls; never a company or a key.
+    public static let auditKind = "prospects.search_run"
+    /// Records handed to `ClientRepository.importRecords` at once: its transaction holds
+    /// SQLite's only connection while it runs.
+    static let importChunkSize = 1_000
+
+    let searches: ProspectSearchRepository
+    let clients: ClientRepository
+    let companyData: CompanyDataSources
+    let okved: OKVEDTree?
+    let limits: Limits
+    let audit: any AuditSink
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(searches: ProspectSearchRepository, clients: ClientRepository, companyData: CompanyDataSources, okved: OKVEDTree?,
+                limits: Limits = Limits(), audit: any AuditSink, now: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "smartysales.discovery")) {
+        self.searches = searches
+        self.clients = clients
+        self.companyData = companyData
+        self.okved = okved
+        self.limits = limits
+        self.audit = audit
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Runs (or goes on with) the run and returns it as it ended. `finalAttempt`: the queue
+    /// will not try again, so an outage fails the run rather than leaving it `running`. A run
+    /// that has ended already is returned as it is. `StorageError.notFound` for a run that is
+    /// not the tenant's.
+    @discardableResult
+    public func run(runID: UUID, companyID: UUID, finalAttempt: Bool = false) async throws -> ProspectSearchRun {
+        var run = try await searches.findRun(runID, companyID: companyID)
+        guard !run.status.isOver else { return run }
+        guard let okved else {
+            return try await fail(run, reason: "the OKVED reference table could not be loaded", calls: 0)
+        }
+        let plan = ProspectSearchPlan(criteria: run.criteria, tree: okved)
+        guard !plan.queries.isEmpty else {
+            return try await fail(run, reason: "the search names no OKVED code the reference table knows", calls: 0)
+        }
+        let configured = try await companyData.providers(forCompany: companyID)
+        let providers = configured.filter { $0.capabilities.contains(.searchByOKVED) }
+        guard !providers.isEmpty else {
+            let reason = configured.isEmpty
+                ? "no company-data provider is configured; discovery needs one that searches by OKVED code (Checko)"
+                : "none of the configured company-data providers (\(configured.map(\.kind.rawValue).joined(separator: ", "))) searches by OKVED code; add Checko"
+            return try await fail(run, reason: reason, calls: 0)
+        }
+
+        run = try await searches.startRun(run.id, companyID: companyID, queriesTotal: plan.queries.count)
+        var current = 0
+        var refusals: [String] = []
+        var page = run.nextPage
+        var calls = 0
+        while run.status == .running, run.queriesDone < plan.queries.count, run.found < limits.resultsPerRun {
+            let query = plan.queries[run.queriesDone]
+            let provider = providers[current]
+            let answer: CompanySearchPage
+            calls += 1
+            do {
+                answer = try await provider.search(CompanySearchQuery(
+                    okvedCode: query.okvedCode, regionCode: query.regionCode, activeOnly: run.criteria.activeOnly, page: page,
+                    pageSize: limits.pageSize))
+            } catch CompanyDataError.notFound(_, _) {
+                answer = CompanySearchPage(records: [], page: page, totalCount: 0, hasMore: false)
+            } catch let error as CompanyDataError {
+                switch error {
+                case .transient, .unreachable:
+                    guard !finalAttempt else {
+                        return try await fail(run, reason: "gave up after repeated attempts: \(error.description)", calls: calls)
+                    }
+                    logger.notice("discovery provider unavailable, will retry", metadata: [
+                        "run_id": "\(run.id)", "provider": "\(provider.kind.rawValue)", "reason": "\(error.description)",
+                    ])
+                    throw error
+                case .quotaExhausted, .unauthorized, .unsupported, .notConfigured:
+                    refusals.append(error.description)
+                    current += 1
+                    guard current < providers.count else {
+                        return try await fail(run, reason: refusals.joined(separator: "; "), calls: calls)
+                    }
+                    page = 1
+                    continue
+                case .badResponse, .badRequest, .notFound:
+                    return try await fail(run, reason: error.description, calls: calls)
+                }
+            }
+            let kept = answer.records.filter { plan.keeps($0, for: query) }.map { record in
+                ProspectSearchRepository.Found(record: record, matchedOKVED: query.okvedCode, matchedRegion: query.regionCode)
+            }
+            let more = answer.hasMore && !answer.records.isEmpty && page < limits.pagesPerQuery
+            let progress = more
+                ? ProspectSearchRepository.Progress(queriesDone: run.queriesDone, nextPage: page + 1)
+                : ProspectSearchRepository.Progress(queriesDone: run.queriesDone + 1, nextPage: 1)
+            run = try await searches.addResults(kept, runID: run.id, companyID: companyID, progress: progress, limit: limits.resultsPerRun)
+            page = run.nextPage
+        }
+        guard run.status == .running else { return run }
+        // Imported before the run is marked finished: a job that dies in between runs again, finds
+        // every query done, and imports again (the clients' unique INNs make that a no-op).
+        if run.isScheduled {
+            try await importNew(run)
+        }
+        run = try await searches.finishRun(run.id, companyID: companyID)
+        await recordOutcome(run, calls: calls)
+        return run
+    }
+
+    /// Every result that is not a client yet becomes one (`origin: search`); the rest are left
+    /// as they are.
+    private func importNew(_ run: ProspectSearchRun) async throws {
+        let records = try await searches.recordsForImport(runID: run.id, companyID: run.companyID, resultIDs: nil)
+        var created = 0
+        var start = 0
+        while start < records.count {
+            let part = Array(records[start..<min(start + Self.importChunkSize, records.count)])
+            created += try await clients.importRecords(companyID: run.companyID, part, origin: .search).count
+            start += Self.importChunkSize
+        }
+        if created > 0 {
+            try await searches.recordImport(runID: run.id, companyID: run.companyID, imported: created)
+        }
+    }
+
+    private func fail(_ run: ProspectSearchRun, reason: String, calls: Int) async throws -> ProspectSearchRun {
+        logger.notice("discovery run failed", metadata: ["run_id": "\(run.id)", "reason": "\(reason)"])
+        let failed = try await searches.failRun(run.id, companyID: run.companyID, reason: reason)
+        await recordOutcome(failed, calls: calls)
+        return failed
+    }
+
+    private func recordOutcome(_ run: ProspectSearchRun, calls: Int) async {
+        var details = [
+            "run_id": run.id.uuidString,
+            "status": run.status.rawValue,
+            "scheduled": run.isScheduled ? "true" : "false",
+            "queries": "\(run.queriesDone)/\(run.queriesTotal)",
+            "found": String(run.found),
+            "imported": String(run.imported),
+            "provider_calls": String(calls),
+        ]
+        if let searchID = run.searchID { details["search_id"] = searchID.uuidString }
+        if let error = run.error { details["reason"] = error }
+        await audit.record(AuditEvent(time: now(), kind: Self.auditKind, companyID: run.companyID, details: details))
+    }
+}
