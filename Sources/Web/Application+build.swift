@@ -96,6 +96,8 @@ enum WebAssembly {
             clientNotes: ClientNoteRepository(persistence: persistence, clock: SystemStorageClock()),
             enrichmentQuota: EnrichmentQuotaRepository(persistence: persistence, clock: SystemStorageClock()),
             companyDataProviders: CompanyDataProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: SystemStorageClock()),
+            prospectSearches: ProspectSearchRepository(persistence: persistence),
+            prospectScheduling: ProspectSearchScheduling(queue: JobQueue(persistence: persistence)),
             regions: try RegionCatalog.bundled(),
             okved: try OKVEDTree.bundled())
     }
@@ -134,6 +136,10 @@ enum WebAssembly {
         ClientEnrichmentController(services: services).addRoutes(to: workspace)
         CompanyDataProvidersController(services: services).addRoutes(to: workspace)
         EnrichmentUsageController(services: services).addRoutes(to: workspace)
+        ProspectsController(services: services).addRoutes(to: workspace)
+        ProspectRunsController(services: services).addRoutes(to: workspace)
+        ProspectSearchesController(services: services).addRoutes(to: workspace)
+        OKVEDPickerController(services: services).addRoutes(to: workspace)
         AuditController(services: services).addRoutes(to: workspace)
         JobsController(services: services).addRoutes(to: workspace)
         PlatformController(services: services).addRoutes(to: workspace)

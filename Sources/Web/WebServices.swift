@@ -45,6 +45,10 @@ struct WebServices: Sendable {
     let enrichmentQuota: EnrichmentQuotaRepository
     /// The tenant's own company-data providers (keys sealed).
     let companyDataProviders: CompanyDataProviderSettingsRepository
+    /// Discovery: saved searches, their runs and results.
+    let prospectSearches: ProspectSearchRepository
+    /// The saved searches' schedules in the job queue.
+    let prospectScheduling: ProspectSearchScheduling
     /// Region names for codes, and the check of a region filter.
     let regions: RegionCatalog
     /// OKVED names for codes, and the check of an OKVED filter.

@@ -59,7 +59,18 @@ import Testing
             let noteA = try await app.services.clientNotes.add(memberA, clientID: clientA.id, body: "Заметка А")
             let dataProviderA = try await app.services.companyDataProviders.save(
                 memberA, id: nil, kind: .daData, baseURL: nil, isEnabled: true, apiKey: "dadata-route-matrix-0123456789")
-            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id, clientA.id, noteA.id, dataProviderA.id] + usersA.map(\.id)
+            // …and of discovery: a saved search and a run of it with a result.
+            let searchA = try await app.services.prospectSearches.saveSearch(
+                memberA, name: "Поиск А", criteria: ProspectSearchCriteria(okvedCodes: ["62.01"]), repeatEveryDays: 7)
+            let runA = try await app.services.prospectSearches.createRun(memberA, criteria: searchA.criteria, searchID: searchA.id)
+            try await app.services.prospectSearches.addResults(
+                [ProspectSearchRepository.Found(record: ClientFixtures.record(inn: ClientFixtures.inn(2), name: "Найденная А"), matchedOKVED: "62.01",
+                                                matchedRegion: nil)],
+                runID: runA.id, companyID: companyA, progress: ProspectSearchRepository.Progress(queriesDone: 1, nextPage: 1))
+            let resultsA = try await app.services.prospectSearches.results(.tenant(memberA), runID: runA.id)
+            let resultA = try #require(resultsA.results.first)
+            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id, clientA.id, noteA.id, dataProviderA.id, searchA.id, runA.id,
+                          resultA.id] + usersA.map(\.id)
 
             // Tenant B, signed in as its owner.
             let owen = Browser(client)
@@ -105,6 +116,19 @@ import Testing
             #expect(try await anna.get("/settings/company-data/\(dataProviderA.id.uuidString)/edit").status == .ok)
             #expect(try await app.services.clients.find(clientA.id, scope: .tenant(memberA)).status == .contacted)
             #expect(try await app.services.clientNotes.list(memberA, clientID: clientA.id).isEmpty)
+            let runPath = "/prospects/runs/\(runA.id.uuidString)"
+            let runPage = try await anna.get(runPath)
+            #expect(runPage.status == .ok)
+            let runProgress = try await anna.get("\(runPath)/progress.json")
+            #expect(runProgress.status == .ok)
+            let imported = try await anna.post("\(runPath)/import", [("all", "1")], tokenFrom: runPath)
+            #expect(imported.location == "/clients")
+            let importedClients = try await app.services.clients.list(.tenant(memberA), ClientListQuery(text: ClientFixtures.inn(2)))
+            #expect(importedClients.totalCount == 1, "B's attempts imported nothing; A's import did")
+            let rerun = try await anna.post("/prospects/searches/\(searchA.id.uuidString)/run", [], tokenFrom: "/prospects/searches")
+            #expect(rerun.status == .seeOther)
+            let deleted = try await anna.post("/prospects/searches/\(searchA.id.uuidString)/delete", [], tokenFrom: "/prospects/searches")
+            #expect(deleted.location == "/prospects/searches")
         }
     }
 }

@@ -53,4 +53,16 @@ struct Flash: Sendable, Codable {
     let kind: Kind
     /// A translation key.
     let messageKey: String
+    /// Figures the message names as `{name}` ("Imported: {imported}"), already formatted. Optional
+    /// so a flash stored before it existed still reads.
+    var values: [String: String]? = nil
+
+    /// The message in `table`'s language with its figures in place.
+    func message(in table: [String: String]) -> String {
+        var text = table[messageKey] ?? messageKey
+        for (name, value) in values ?? [:] {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
 }

@@ -37,10 +37,11 @@ extension AppRequestContext {
 }
 
 extension WebServices {
-    /// Leaves a one-shot message for the next page of this session.
-    func flash(_ context: AppRequestContext, _ kind: Flash.Kind, _ key: String) async throws {
+    /// Leaves a one-shot message for the next page of this session; `values` fill the message's
+    /// `{name}` placeholders.
+    func flash(_ context: AppRequestContext, _ kind: Flash.Kind, _ key: String, values: [String: String]? = nil) async throws {
         guard let cookie = context.visitor.sessionCookie else { return }
-        let data = try JSONEncoder().encode(Flash(kind: kind, messageKey: key))
+        let data = try JSONEncoder().encode(Flash(kind: kind, messageKey: key, values: values))
         try await sessions.setFlash(cookie: cookie, String(decoding: data, as: UTF8.self))
     }
 

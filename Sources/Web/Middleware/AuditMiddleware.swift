@@ -4,9 +4,10 @@ import Hummingbird
 import Observability
 
 /// One audit event per HTTP request: user, tenant, method, path, status, duration, and the
-/// query and form parameters with every secret masked. Health probes, metrics scrapes and the
-/// live-progress polling of the inbox and client pages (a request every few seconds from every
-/// open page) are left out: they are machines polling, not actions.
+/// query and form parameters with every secret masked. Health probes, metrics scrapes, the
+/// live-progress polling of the inbox, client and discovery-run pages (a request every few
+/// seconds from every open page) and the OKVED picker's suggestions (one per pause in typing)
+/// are left out: they are machines polling, not actions.
 ///
 /// The platform scope reads this trail, so a form field holding tenant-private text (a client
 /// note) is recorded as its length only: the note's own repository refuses the platform, and
@@ -14,14 +15,16 @@ import Observability
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics", "/inbox/progress", "/clients/enrichment-progress.json"]
+    static let unaudited: Set<String> = [
+        "/healthz", "/readyz", "/metrics", "/inbox/progress", "/clients/enrichment-progress.json", "/okved/search.json",
+    ]
     /// Form fields whose text is the tenant's alone.
     static let privateFields: Set<String> = [ClientNotesController.bodyField]
 
     let sink: any AuditSink
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.unaudited.contains(request.uri.path) else { return try await next(request, context) }
+        guard !Self.isUnaudited(request.uri.path) else { return try await next(request, context) }
         var context = context
         let trail = RequestTrail()
         context.trail = trail
@@ -37,6 +40,11 @@ struct AuditMiddleware: RouterMiddleware {
             await write(request, context, trail, status: status, started: started)
             throw error
         }
+    }
+
+    /// The paths above, and each discovery run's progress (`/prospects/runs/{id}/progress.json`).
+    static func isUnaudited(_ path: String) -> Bool {
+        unaudited.contains(path) || (path.hasPrefix("/prospects/runs/") && path.hasSuffix("/progress.json"))
     }
 
     private func write(_ request: Request, _ context: Context, _ trail: RequestTrail, status: Int, started: ContinuousClock.Instant) async {

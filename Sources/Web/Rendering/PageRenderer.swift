@@ -49,7 +49,7 @@ public struct PageRenderer: Sendable {
                                 roleLabel: table[roleKey] ?? roleKey, isAdmin: admin, isSuperAdmin: identity.user.isSuperAdmin)
             },
             company: identity?.company.map { CompanyView(name: $0.name) },
-            flash: context.visitor.flash.map { FlashView(kind: $0.kind.rawValue, message: table[$0.messageKey] ?? $0.messageKey) }
+            flash: context.visitor.flash.map { FlashView(kind: $0.kind.rawValue, message: $0.message(in: table)) }
         )
     }
 

@@ -7,9 +7,11 @@ import Hummingbird
 /// and the controllers ask it the way the rest of the app asks ``AccessPolicy``. Everything is
 /// tenant-only: the platform scope reads clients through the console's own pages and nowhere else.
 enum ClientRight: Sendable, CaseIterable {
-    /// The list, the card, the notes, the enrichment progress.
+    /// The list, the card, the notes, the enrichment progress; discovery's runs, results and
+    /// saved searches.
     case view
-    /// Add a client, move it along the pipeline, ask for enrichment, write and remove notes.
+    /// Add a client, move it along the pipeline, ask for enrichment, write and remove notes; run
+    /// discovery searches, import their results, save, run again and delete searches.
     case work
     /// Remove a client with its notes.
     case delete

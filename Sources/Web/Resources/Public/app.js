@@ -179,3 +179,231 @@ document.addEventListener("DOMContentLoaded", function () {
 
   timer = window.setInterval(poll, 3000);
 })();
+
+// Live progress of a discovery run. A section with data-prospect-run="url" and data-active="1"
+// polls that JSON every 2 seconds while the run is queued or running and the page is visible:
+// [data-run-figure="found"] (and queriesDone, queriesTotal, imported) show its figures in the
+// page's digit grouping, [data-run-status] its status. When the run ends, [data-run-running]
+// hides and [data-run-done] (a link reloading the page with every result) shows, or for a
+// failure [data-run-error] with the reason. Without JavaScript the figures of page load stay.
+(function () {
+  var section = document.querySelector("[data-prospect-run]");
+  if (!section || !window.fetch || section.getAttribute("data-active") !== "1") {
+    return;
+  }
+  var url = section.getAttribute("data-prospect-run");
+  var figures = section.querySelectorAll("[data-run-figure]");
+  var badge = section.querySelector("[data-run-status]");
+  var separator = document.documentElement.lang === "ru" ? "\u00a0" : ",";
+  var timer = null;
+
+  function grouped(value) {
+    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
+
+  function finish(data) {
+    window.clearInterval(timer);
+    var running = section.querySelector("[data-run-running]");
+    if (running) {
+      running.hidden = true;
+    }
+    if (data.status === "failed") {
+      var error = section.querySelector("[data-run-error]");
+      var reason = section.querySelector("[data-run-error-text]");
+      if (reason) {
+        reason.textContent = data.error || "";
+      }
+      if (error) {
+        error.hidden = false;
+      }
+    } else {
+      var done = section.querySelector("[data-run-done]");
+      if (done) {
+        done.hidden = false;
+      }
+    }
+  }
+
+  function poll() {
+    if (document.hidden) {
+      return;
+    }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (!response.ok || type.indexOf("application/json") !== 0) {
+          throw new Error("no progress");
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        for (var i = 0; i < figures.length; i++) {
+          var value = data[figures[i].getAttribute("data-run-figure")];
+          if (value !== undefined && value !== null && grouped(value) !== figures[i].textContent) {
+            figures[i].textContent = grouped(value);
+          }
+        }
+        if (badge && data.statusLabel) {
+          badge.textContent = data.statusLabel;
+          badge.className = "badge prospect-run-" + data.status;
+        }
+        if (data.isOver) {
+          finish(data);
+        }
+      })
+      .catch(function () {
+        // Signed out, or the server is gone: keep the last figures and stop asking.
+        window.clearInterval(timer);
+      });
+  }
+
+  timer = window.setInterval(poll, 2000);
+})();
+
+// The OKVED picker. The codes field (data-okved-picker="url") stays a plain text field of codes
+// separated by commas, which is all the form needs without JavaScript. With it, what is typed
+// after the last comma (a code such as 62.0, or words such as "разработка программ") asks
+// url?q=… and the matching codes show in the list the field's aria-controls names; picking one
+// (a click, or the arrow keys and Enter) puts its code in place of what was typed, followed by
+// ", " for the next one. Escape, or leaving the field, closes the list.
+(function () {
+  var input = document.querySelector("[data-okved-picker]");
+  if (!input || !window.fetch) {
+    return;
+  }
+  var list = document.getElementById(input.getAttribute("aria-controls") || "");
+  if (!list) {
+    return;
+  }
+  var url = input.getAttribute("data-okved-picker");
+  var subtreeLabel = input.getAttribute("data-okved-subtree-label") || "";
+  var entries = [];
+  var active = -1;
+  var asked = "";
+  var timer = null;
+
+  function lastSeparator(value) {
+    return Math.max(value.lastIndexOf(","), value.lastIndexOf(";"));
+  }
+
+  function term() {
+    return input.value.slice(lastSeparator(input.value) + 1).trim();
+  }
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    entries = [];
+    active = -1;
+    asked = "";
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function pick(index) {
+    var entry = entries[index];
+    if (!entry) {
+      return;
+    }
+    var cut = lastSeparator(input.value);
+    var head = cut >= 0 ? input.value.slice(0, cut + 1) + " " : "";
+    input.value = head + entry.code + ", ";
+    close();
+    input.focus();
+  }
+
+  function highlight(index) {
+    var options = list.querySelectorAll("[role=option]");
+    for (var i = 0; i < options.length; i++) {
+      options[i].setAttribute("aria-selected", i === index ? "true" : "false");
+    }
+    active = index;
+    if (options[index]) {
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function show(found) {
+    list.textContent = "";
+    entries = found;
+    active = -1;
+    found.forEach(function (entry, index) {
+      var option = document.createElement("li");
+      option.id = "okved-option-" + index;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      var code = document.createElement("code");
+      code.textContent = entry.code;
+      option.appendChild(code);
+      option.appendChild(document.createTextNode(entry.name));
+      if (entry.hasChildren && subtreeLabel) {
+        var note = document.createElement("span");
+        note.className = "muted small";
+        note.textContent = " (" + subtreeLabel + ")";
+        option.appendChild(note);
+      }
+      // mousedown, not click: the field must not lose focus (and close the list) first.
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        pick(index);
+      });
+      list.appendChild(option);
+    });
+    list.hidden = found.length === 0;
+    input.setAttribute("aria-expanded", found.length ? "true" : "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function ask() {
+    var typed = term();
+    if (typed.length < 2) {
+      close();
+      return;
+    }
+    if (typed === asked) {
+      return;
+    }
+    asked = typed;
+    fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (!response.ok || type.indexOf("application/json") !== 0) {
+          throw new Error("no suggestions");
+        }
+        return response.json();
+      })
+      .then(function (found) {
+        // An answer to something typed before is dropped: a later request is on its way.
+        if (typed === term()) {
+          show(found);
+        }
+      })
+      .catch(close);
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(ask, 200);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (list.hidden) {
+      return;
+    }
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      highlight(Math.min(active + 1, entries.length - 1));
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight(Math.max(active - 1, 0));
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      pick(active);
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+  input.addEventListener("blur", function () {
+    window.setTimeout(close, 150);
+  });
+})();
