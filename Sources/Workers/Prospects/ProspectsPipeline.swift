@@ -26,7 +26,7 @@ public struct ProspectsPipeline: Sendable {
     ///   - quotas: the tenants' monthly allowances; the repository by default.
     ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
     public init(
-        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
+        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = ProviderHTTPClient.shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil, companyDataDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
         quotas: (any EnrichmentQuotaSource)? = nil, rateLimiter: TenantRateLimiter = TenantRateLimiter(),
         prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(),
