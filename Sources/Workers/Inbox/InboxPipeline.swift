@@ -28,7 +28,7 @@ public struct InboxPipeline: Sendable {
     ///     (`TenantLLMConfigurationSource`), else the platform's from the environment, else none.
     ///   - connectors: how mailboxes are opened; `factory` by default (tests give their own).
     public init(
-        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
+        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = ProviderHTTPClient.shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil,
         factory: MailboxConnectorFactory? = nil, connectors: (any MailboxConnecting)? = nil,
         rateLimiter: TenantRateLimiter = TenantRateLimiter(), prices: LLMPriceTable = LLMPriceTable(),

@@ -50,7 +50,7 @@ public struct MailboxConnectorFactory: MailboxConnecting {
     let now: @Sendable () -> Date
 
     public init(
-        httpClient: HTTPClient = .shared, options: Options = Options(), logger: Logger = Logger(label: "smartysales.mailbox"),
+        httpClient: HTTPClient = ProviderHTTPClient.shared, options: Options = Options(), logger: Logger = Logger(label: "smartysales.mailbox"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.httpClient = httpClient

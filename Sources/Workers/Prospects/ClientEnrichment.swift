@@ -62,7 +62,7 @@ public struct ClientEnrichment: Sendable {
 
     public init(
         clients: ClientRepository, cache: CompanyCacheRepository, quotas: any EnrichmentQuotaSource, companyData: CompanyDataSources,
-        llmConfigurations: any LLMConfigurationSource, httpClient: HTTPClient = .shared, limiter: TenantRateLimiter = TenantRateLimiter(),
+        llmConfigurations: any LLMConfigurationSource, httpClient: HTTPClient = ProviderHTTPClient.shared, limiter: TenantRateLimiter = TenantRateLimiter(),
         prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(), audit: any AuditSink,
         regions: RegionCatalog? = nil, cacheTTL: TimeInterval = CachedCompany.defaultTTL,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "smartysales.enrichment")

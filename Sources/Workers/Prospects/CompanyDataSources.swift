@@ -21,7 +21,7 @@ public struct CompanyDataSources: Sendable {
     let logger: Logger
 
     public init(settings: CompanyDataProviderSettingsRepository, platformDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
-                httpClient: HTTPClient = .shared, audit: any AuditSink, logger: Logger = Logger(label: "smartysales.company-data")) {
+                httpClient: HTTPClient = ProviderHTTPClient.shared, audit: any AuditSink, logger: Logger = Logger(label: "smartysales.company-data")) {
         self.settings = settings
         self.platformDefaults = platformDefaults
         self.httpClient = httpClient

@@ -31,7 +31,7 @@ public struct ProspectsPipeline: Sendable {
     ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
     ///   - discoveryLimits: page size and caps of a discovery run (tests page one company at a time).
     public init(
-        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = .shared,
+        persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = ProviderHTTPClient.shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil, companyDataDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
         quotas: (any EnrichmentQuotaSource)? = nil, rateLimiter: TenantRateLimiter = TenantRateLimiter(),
         prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(),
