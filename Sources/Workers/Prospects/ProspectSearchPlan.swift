@@ -97,6 +97,11 @@ public struct ProspectSearchPlan: Sendable, Hashable {
     }
 
     /// Whether a company the provider answered for `query` is a result.
+    ///
+    /// Never inlined: Swift 6.3.1's optimizer crashes (an ownership-verifier failure in
+    /// CopyPropagation) when this is inlined into `ProspectDiscovery.run`'s filter closure in a
+    /// release build.
+    @inline(never)
     public func keeps(_ record: CompanyRecord, for query: Query) -> Bool {
         guard ContactRules.inn(record.inn) != nil else { return false }
         if criteria.activeOnly, let status = record.status?.value, status != .active { return false }

@@ -70,21 +70,37 @@ enum ClientListSQL {
         return conditions
     }
 
-    /// The slices of the query's order, with their counts, in one aggregate query.
-    static func slices(for query: ClientListQuery, conditions: [SQLQueryString], on sql: any SQLDatabase) async throws -> [Slice] {
+    /// The slices of the query's order with their counts; the counts come from one aggregate
+    /// query, or from `ClientListCounts` when the same filters were counted a moment ago.
+    static func slices(for query: ClientListQuery, conditions: [SQLQueryString], on sql: any SQLDatabase, company: UUID,
+                       now: Date) async throws -> [Slice] {
+        // Everything but the page: paging through a list asks the same counts.
+        let key = [query.text ?? "", query.statuses.map(\.rawValue).sorted().joined(separator: ","), query.enrichment?.rawValue ?? "",
+                   query.regionCode ?? "", query.okvedPrefix ?? "", query.sort.rawValue, query.descending ? "desc" : "asc"]
+            .joined(separator: "|")
+        let counted = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
+            try await countedSlices(for: query, conditions: conditions, on: sql).map(\.count)
+        }
+        let shapes = try await countedSlices(for: query, conditions: conditions, on: nil)
+        return zip(shapes, counted).map { Slice(conditions: $0.conditions, order: $0.order, count: $1) }
+    }
+
+    /// The slices of the query's order, with their counts in one aggregate query; without a
+    /// database, the slices alone (counts 0).
+    private static func countedSlices(for query: ClientListQuery, conditions: [SQLQueryString], on sql: (any SQLDatabase)?) async throws -> [Slice] {
         let direction: SQLQueryString = query.descending ? "DESC" : "ASC"
         switch query.sort {
         case .createdAt, .name:
             let column: SQLQueryString = query.sort == .name ? "name_search" : "created_at"
             var statement: SQLQueryString = "SELECT COUNT(*) AS n FROM clients"
             appendWhere(conditions, to: &statement)
-            let count = try await sql.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0
+            let count = try await sql?.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0
             return [Slice(conditions: [], order: "\(column) \(direction), id \(direction)", count: count)]
         case .revenue, .headcount:
             let column: SQLQueryString = query.sort == .revenue ? "revenue" : "headcount"
             var statement: SQLQueryString = "SELECT COUNT(*) AS n, COUNT(\(column)) AS known FROM clients"
             appendWhere(conditions, to: &statement)
-            let row = try await sql.raw(statement).first()
+            let row = try await sql?.raw(statement).first()
             let total = try row?.decode(column: "n", as: Int.self) ?? 0
             let known = try row?.decode(column: "known", as: Int.self) ?? 0
             return [
@@ -96,7 +112,7 @@ enum ClientListSQL {
             appendWhere(conditions, to: &statement)
             statement += " GROUP BY status"
             var counts: [String: Int] = [:]
-            for row in try await sql.raw(statement).all() {
+            for row in try await sql?.raw(statement).all() ?? [] {
                 let status = try row.decode(column: "status", as: String.self)
                 counts[status] = try row.decode(column: "n", as: Int.self)
             }

@@ -44,7 +44,7 @@ public struct ClientRepository: Sendable {
         let company = try scope.company(lookingAt: companyID)
         let sql = persistence.sql
         let conditions = ClientListSQL.conditions(company: company, query)
-        let slices = try await ClientListSQL.slices(for: query, conditions: conditions, on: sql)
+        let slices = try await ClientListSQL.slices(for: query, conditions: conditions, on: sql, company: company, now: clock.now())
         var skip = (query.page - 1) * query.pageSize
         var wanted = query.pageSize
         var clients: [ClientSummary] = []
@@ -75,6 +75,7 @@ public struct ClientRepository: Sendable {
     /// `new` and not enriched yet. Throws `alreadyExists` when the tenant has a client with
     /// this INN.
     public func create(_ member: TenantMember, record: CompanyRecord, origin: ClientOrigin) async throws -> Client {
+        defer { ClientListCounts.shared.forget(company: member.companyID) }
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
         let columns = try ClientColumns(record, encoder: encoder)
@@ -94,6 +95,7 @@ public struct ClientRepository: Sendable {
 
     /// Moves the client along the pipeline by hand.
     public func setStatus(_ member: TenantMember, id: UUID, status: ClientStatus) async throws -> Client {
+        defer { ClientListCounts.shared.forget(company: member.companyID) }
         let db = persistence.database
         guard let model = try await scopedModel(id, companyID: member.companyID, on: db) else { throw StorageError.notFound }
         model.status = status.rawValue
@@ -105,6 +107,7 @@ public struct ClientRepository: Sendable {
     /// Removes the client and its notes. Its enrichment charges stay (without the client): the
     /// month's usage does not shrink when a client goes.
     public func delete(_ member: TenantMember, id: UUID) async throws {
+        defer { ClientListCounts.shared.forget(company: member.companyID) }
         let company = member.companyID
         try await persistence.database.transaction { db in
             guard try await scopedModel(id, companyID: company, on: db) != nil else { throw StorageError.notFound }
@@ -146,6 +149,7 @@ public struct ClientRepository: Sendable {
     /// connection while it runs: callers importing more than a few thousand records while people
     /// work should pass them in parts.
     public func importRecords(companyID: UUID, _ records: [CompanyRecord], origin: ClientOrigin) async throws -> [UUID] {
+        defer { ClientListCounts.shared.forget(company: companyID) }
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
         let contactsJSON = try ProspectJSON.encode(ClientContacts.none, with: encoder)
@@ -175,6 +179,7 @@ public struct ClientRepository: Sendable {
     /// Enrichment of these clients was queued, or waits to retry after an outage (`reason` says
     /// so in plain words; nil clears it). Ids of other tenants are ignored.
     public func markEnrichmentPending(companyID: UUID, ids: [UUID], reason: String?) async throws {
+        defer { ClientListCounts.shared.forget(company: companyID) }
         let text = reason.map { String($0.prefix(Self.maximumErrorLength)) }
         let now = clock.now()
         let chunks = ids.uniqued(by: { $0 }).chunked(into: Self.lookupChunkSize)
@@ -195,6 +200,7 @@ public struct ClientRepository: Sendable {
     /// The record and contacts the client had stay as they were; `reason` (plain words, never a
     /// key) is cut to ``maximumErrorLength`` characters. Throws `notFound` when the client is gone.
     public func markEnrichmentFailed(_ id: UUID, companyID: UUID, reason: String) async throws {
+        defer { ClientListCounts.shared.forget(company: companyID) }
         let row = try await persistence.sql.raw("""
             UPDATE clients SET enrichment = \(bind: EnrichmentState.failed.rawValue),
                 enrichment_error = \(bind: String(reason.prefix(Self.maximumErrorLength))), updated_at = \(bind: clock.now())
@@ -207,6 +213,16 @@ public struct ClientRepository: Sendable {
     /// How many of these clients (nil: all the tenant's) are in each enrichment state, every
     /// state present (zero when none): the live progress of a bulk run.
     public func enrichmentCounts(companyID: UUID, ids: [UUID]?) async throws -> [EnrichmentState: Int] {
+        guard ids == nil else { return try await countEnrichment(companyID: companyID, ids: ids) }
+        // The whole tenant's figures (the list page's): kept a few seconds, see `ClientListCounts`.
+        let values = try await ClientListCounts.shared.values(company: companyID, key: "enrichment", now: clock.now()) {
+            let counts = try await countEnrichment(companyID: companyID, ids: nil)
+            return EnrichmentState.allCases.map { counts[$0] ?? 0 }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(EnrichmentState.allCases, values))
+    }
+
+    private func countEnrichment(companyID: UUID, ids: [UUID]?) async throws -> [EnrichmentState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: EnrichmentState.allCases.map { ($0, 0) })
         let selections: [ArraySlice<UUID>?]
         if let ids {
@@ -244,6 +260,7 @@ public struct ClientRepository: Sendable {
         _ id: UUID, companyID: UUID, record: CompanyRecord, contacts: ClientContacts, source: String, reason: String,
         cacheEntry: CachedCompany?
     ) async throws -> EnrichmentCharge? {
+        defer { ClientListCounts.shared.forget(company: companyID) }
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
         let columns = try ClientColumns(record, encoder: encoder)
