@@ -19,6 +19,20 @@ public protocol MailboxConnector: Sendable {
     /// keeping the labels it has. Applying a label it already has changes nothing.
     func applyLabels(_ labels: [String], to item: MailboxItemID) async throws
 
+    /// Adds the same `labels` to every message of `items`, as `applyLabels(_:to:)` does for one:
+    /// labels a message has already are not stored again. For the label worker, which labels
+    /// hundreds of messages at a time and should not pay a server round trip per message.
+    ///
+    /// - Returns: the items that could not be labelled, each with its own error (the message is
+    ///   gone, its id is stale or not this connector's); every other item has the labels. An item
+    ///   given twice is labelled once and appears once.
+    /// - Throws: only what stops the whole batch (see `MailboxItemFailure`): the connection
+    ///   broke, the login was refused, the folder keeps no new keywords. Some items may have been
+    ///   labelled by then; calling again with all of them is safe, since nothing is applied twice.
+    ///
+    /// The default implementation (`applyLabelsOneByOne`) calls `applyLabels(_:to:)` per item.
+    func applyLabels(_ labels: [String], toEach items: [MailboxItemID]) async throws -> [MailboxItemID: any Error]
+
     /// Sends `message` and keeps a copy where the mailbox keeps sent mail.
     ///
     /// Throws `MailboxSendOutcomeUnknown` when the message may or may not have left (the

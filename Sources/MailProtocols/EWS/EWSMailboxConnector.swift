@@ -78,6 +78,11 @@ public struct EWSMailboxConnector: MailboxConnector {
 
     /// Adds the labels as Outlook categories (read, merge, write with the ChangeKey; retried once
     /// on a conflict). Labels the message has, in any letter case, change nothing.
+    ///
+    /// The batched `applyLabels(_:toEach:)` is the protocol's default, this once per item:
+    /// `EWSClient` has no batched category write yet. One would be a GetItem and an UpdateItem
+    /// per `EWSRequest.getItemBatchLimit` items (both requests take many), with the
+    /// ChangeKey-conflict retry done per item; worth it once Exchange mailboxes label in bulk.
     public func applyLabels(_ labels: [String], to item: MailboxItemID) async throws {
         guard labels.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return }
         try await client.addCategories(labels, to: EWSItemID(id: item.rawValue))

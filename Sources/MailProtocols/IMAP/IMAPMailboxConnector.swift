@@ -36,6 +36,9 @@ public actor IMAPMailboxConnector: MailboxConnector {
     private var operationsWaiting: [CheckedContinuation<Void, Never>] = []
 
     static let gmailUIDCacheLimit = 50_000
+    /// UIDs per FETCH and STORE of `applyLabels(_:toEach:)`: a command line stays short even
+    /// for scattered UIDs, as for every FETCH of the client.
+    static let labelBatchSize = IMAPClient.defaultBatchSize
     /// What `testConnection()` reports of the server's capabilities.
     static let capabilitiesOfInterest = [
         "IDLE", "CONDSTORE", "QRESYNC", "ESEARCH", "MOVE", "UIDPLUS", "SPECIAL-USE", "UTF8=ACCEPT", "X-GM-EXT-1",
@@ -97,6 +100,58 @@ public actor IMAPMailboxConnector: MailboxConnector {
                 try await self.changeKeywords(adding: wanted, removing: [], of: id, item: item, client)
             }
         }
+    }
+
+    /// Adds the labels to many messages with a few commands: for keywords and `imap:` ids, the
+    /// folder is opened and checked once, then per `labelBatchSize` UIDs one `UID FETCH (FLAGS)`
+    /// and one `UID STORE +FLAGS.SILENT` per distinct set of missing keywords (normally one).
+    /// As in `applyLabels(_:to:)`, keywords a message has (in any letter case) are not stored
+    /// again, so a second call changes nothing, not even the mod-sequence.
+    ///
+    /// Gmail label style and `gmail:` ids go one message at a time (`applyLabelsOneByOne`): a
+    /// Gmail id is found by its own `UID SEARCH X-GM-MSGID` (in All Mail when it has left the
+    /// folder), so there is no UID set to batch until every message has been searched for.
+    ///
+    /// - Returns: per item, `IMAPConnectorError.staleItem` (another UIDVALIDITY), `.itemNotFound`
+    ///   (no longer in the folder) or `.invalidItemID` (not an IMAP id).
+    /// - Throws: `IMAPConnectorError.labelsNotSupported` when the folder keeps no new keywords or
+    ///   is read-only; `IMAPError` when the connection or the server fails the batch.
+    public func applyLabels(_ labels: [String], toEach items: [MailboxItemID]) async throws -> [MailboxItemID: any Error] {
+        let wanted = Self.labelNames(labels)
+        guard !wanted.isEmpty else { return [:] }
+        var failures: [MailboxItemID: any Error] = [:]
+        var distinct: [MailboxItemID] = []
+        var seen = Set<MailboxItemID>()
+        var byUID: [UIDLabelTarget] = []
+        for item in items where seen.insert(item).inserted {
+            distinct.append(item)
+            switch IMAPItemID(item) {
+            case .uid(let uidValidity, let uid)?:
+                byUID.append(UIDLabelTarget(item: item, uidValidity: uidValidity, uid: uid))
+            case .gmail?:
+                break
+            case nil:
+                failures[item] = IMAPConnectorError.invalidItemID(item)
+            }
+        }
+        var batched = Set<MailboxItemID>()
+        if !byUID.isEmpty {
+            let targets = byUID
+            let outcome = try await operation { (client: IMAPClient) async throws -> [MailboxItemID: any Error]? in
+                guard await self.labelStyle(of: client) == .keywords else { return nil }
+                return try await self.storeMissingKeywords(for: wanted, to: targets, client)
+            }
+            if let outcome {
+                batched = Set(targets.map(\.item))
+                failures.merge(outcome) { first, _ in first }
+            }
+        }
+        let oneByOne = distinct.filter { failures[$0] == nil && !batched.contains($0) }
+        if !oneByOne.isEmpty {
+            let separate = try await applyLabelsOneByOne(wanted, toEach: oneByOne)
+            failures.merge(separate) { first, _ in first }
+        }
+        return failures
     }
 
     /// Sends by SMTP and files a copy in the Sent folder; see `sendWithReport(_:)`.
@@ -351,6 +406,52 @@ public actor IMAPMailboxConnector: MailboxConnector {
         try await client.storeKeywords(uids: [uid], add: missing, remove: extra)
     }
 
+    /// The batched keyword path of `applyLabels(_:toEach:)`, on the kept session. Safe to run
+    /// again from the start on a new session (as `operation` does when the kept one was dead):
+    /// flags are read before anything is stored.
+    private func storeMissingKeywords(for labels: [String], to targets: [UIDLabelTarget],
+                                      _ client: IMAPClient) async throws -> [MailboxItemID: any Error] {
+        let keywords = Self.labelNames(labels.map(KeywordMapping.keyword(for:)))
+        let status = try await openFolder(client)
+        try Self.checkKeywordsCanBeStored(keywords, in: status)
+        var failures: [MailboxItemID: any Error] = [:]
+        // Distinct items with the folder's UIDVALIDITY have distinct UIDs (an id has one spelling).
+        var itemByUID: [UInt32: MailboxItemID] = [:]
+        for target in targets {
+            if target.uidValidity == status.uidValidity {
+                itemByUID[target.uid] = target.item
+            } else {
+                failures[target.item] = IMAPConnectorError.staleItem(target.item)
+            }
+        }
+        let uids = itemByUID.keys.sorted()
+        for start in stride(from: 0, to: uids.count, by: Self.labelBatchSize) {
+            let chunk = Array(uids[start..<min(start + Self.labelBatchSize, uids.count)])
+            // One command for the chunk: `fetch` batches at `batchSize`, and a sorted run of
+            // UIDs goes out as ranges (`IMAPSequenceSet`).
+            let found = try await client.fetch(uids: chunk, items: [.flags], batchSize: Self.labelBatchSize)
+            var answered = Set<UInt32>()
+            var uidsByMissing: [[String]: [UInt32]] = [:]
+            var missingSets: [[String]] = []
+            for message in found {
+                guard let uid = message.uid else { continue }
+                answered.insert(uid)
+                let present = Set((message.flags ?? []).map { $0.lowercased() })
+                let missing = keywords.filter { !present.contains($0.lowercased()) }
+                guard !missing.isEmpty else { continue }
+                if uidsByMissing[missing] == nil { missingSets.append(missing) }
+                uidsByMissing[missing, default: []].append(uid)
+            }
+            for uid in chunk where !answered.contains(uid) {
+                if let item = itemByUID[uid] { failures[item] = IMAPConnectorError.itemNotFound(item) }
+            }
+            for missing in missingSets {
+                try await client.storeKeywords(uids: uidsByMissing[missing] ?? [], add: missing)
+            }
+        }
+        return failures
+    }
+
     private func changeGmailLabels(adding added: [String], removing removed: [String], of id: IMAPItemID, item: MailboxItemID,
                                    _ client: IMAPClient) async throws {
         let (uid, message) = try await locate(id, item: item, fetching: [.gmailLabels], client)
@@ -575,6 +676,13 @@ public actor IMAPMailboxConnector: MailboxConnector {
             operationsWaiting.removeFirst().resume()
         }
     }
+}
+
+/// An `imap:` item of a batched label call, its id taken apart.
+private struct UIDLabelTarget: Sendable {
+    var item: MailboxItemID
+    var uidValidity: UInt32
+    var uid: UInt32
 }
 
 /// A Gmail message's UID in the connector's folder, under the UIDVALIDITY it was seen with.

@@ -6,7 +6,8 @@ import MailProtocols
 
 /// A mailbox of `count` messages (UIDs 1…count) served `batchSize` at a time under IMAP-style
 /// checkpoints, that can be told to drop the connection on a later fetch. Labels it is asked to
-/// apply are recorded. It cannot mark read, move or remove labels (like Exchange for now).
+/// apply are recorded, single calls and batched calls apart, and chosen items can be made to
+/// fail. It cannot mark read, move or remove labels (like Exchange for now).
 actor ScriptedMailbox: MailboxConnector {
     let messages: [MailboxMessage]
     let batchSize: Int
@@ -15,7 +16,14 @@ actor ScriptedMailbox: MailboxConnector {
     private var fetches = 0
     /// The `lastUID` of the checkpoint every fetch was asked with (0 for none).
     private(set) var askedFrom: [UInt32] = []
+    /// Single-item `applyLabels(_:to:)` calls, failed ones included.
     private(set) var applied: [(item: MailboxItemID, labels: [String])] = []
+    /// Batched `applyLabels(_:toEach:)` calls, failed ones included.
+    private(set) var batches: [(labels: [String], items: [MailboxItemID])] = []
+    /// Items whose labelling fails with the error, once (per item in a batch, thrown by a single call).
+    private var itemFailures: [MailboxItemID: any Error] = [:]
+    /// Thrown by the next batched call, for the whole batch.
+    private var batchFailure: (any Error)?
 
     static let uidValidity: UInt32 = 7
 
@@ -53,8 +61,30 @@ actor ScriptedMailbox: MailboxConnector {
             hasMore: remaining.count > batch.count)
     }
 
+    func failOnce(_ item: MailboxItemID, with error: any Error) {
+        itemFailures[item] = error
+    }
+
+    func failNextBatch(with error: any Error) {
+        batchFailure = error
+    }
+
     func applyLabels(_ labels: [String], to item: MailboxItemID) async throws {
         applied.append((item: item, labels: labels))
+        if let error = itemFailures.removeValue(forKey: item) { throw error }
+    }
+
+    func applyLabels(_ labels: [String], toEach items: [MailboxItemID]) async throws -> [MailboxItemID: any Error] {
+        batches.append((labels: labels, items: items))
+        if let error = batchFailure {
+            batchFailure = nil
+            throw error
+        }
+        var failures: [MailboxItemID: any Error] = [:]
+        for item in items {
+            if let error = itemFailures.removeValue(forKey: item) { failures[item] = error }
+        }
+        return failures
     }
 
     func send(_ message: OutgoingMessage) async throws {}

@@ -1,0 +1,209 @@
+import Domain
+import Foundation
+import MailProtocols
+import Storage
+import TestSupport
+import Testing
+@testable import Workers
+
+/// The label job with scripted connectors: messages that only want labels go through the
+/// batched call, one per label set; a message's failure in a batch is settled for it alone, as
+/// a single call's would be; whatever fails the whole batch counts against every action in it or
+/// stops the run; messages that are also marked read or moved still go one by one, in order.
+@Suite(.timeLimit(.minutes(5))) struct InboxLabelJobTests {
+    @Test func messagesWithTheSameLabelsGoThroughOneBatchedCall() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 41)
+            var actions: [NewLabelAction] = []
+            for message in messages[0..<30] { actions.append(.applyLabel("Лид", to: message.id)) }
+            for (index, message) in messages[30..<40].enumerated() {
+                // The same two labels, recorded in either order: one label set.
+                let pair = index.isMultiple(of: 2) ? ["Lead", "Горячий"] : ["Горячий", "Lead"]
+                actions += pair.map { NewLabelAction.applyLabel($0, to: message.id) }
+            }
+            // Another spelling is another keyword on IMAP, so another batch.
+            actions.append(.applyLabel("лид", to: messages[40].id))
+            try await world.labels.enqueue(actions, companyID: member.companyID)
+
+            let scripted = ScriptedMailbox(count: 1, batchSize: 1)
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+
+            let batches = await scripted.batches
+            #expect(batches.count == 3)
+            #expect(Set(batches.map(\.labels)) == [["Лид"], ["Lead", "Горячий"], ["лид"]])
+            #expect(Set(batches.first { $0.labels == ["Лид"] }?.items ?? []) == Set(messages[0..<30].map(Self.item)))
+            #expect(batches.first { $0.labels == ["Лид"] }?.items.count == 30)
+            #expect(Set(batches.first { $0.labels == ["Lead", "Горячий"] }?.items ?? []) == Set(messages[30..<40].map(Self.item)))
+            #expect(batches.first { $0.labels == ["лид"] }?.items == [Self.item(messages[40])])
+            #expect(await scripted.applied.isEmpty, "no message went one by one")
+
+            let all = try await world.actions(member)
+            #expect(all.count == 51)
+            #expect(all.allSatisfy { $0.status == .done && $0.attempts == 0 })
+            #expect(world.audit.of(kind: "inbox.labelled").map { $0.details["done"] } == ["51"])
+        }
+    }
+
+    @Test func aFailureInABatchIsSettledForItsMessageAlone() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 4)
+            try await world.labels.enqueue(messages.map { NewLabelAction.applyLabel("Lead", to: $0.id) }, companyID: member.companyID)
+
+            let scripted = ScriptedMailbox(count: 1, batchSize: 1)
+            let gone = Self.item(messages[1])
+            let busy = Self.item(messages[2])
+            await scripted.failOnce(gone, with: IMAPConnectorError.itemNotFound(gone))
+            await scripted.failOnce(busy, with: EWSError.itemError(code: "ErrorInternalServerError", message: "try again later"))
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+            await #expect(throws: LabelActionsPending.self) {
+                try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            }
+
+            #expect(await scripted.batches.count == 1)
+            #expect(await scripted.batches.first?.items.count == 4)
+            let first = try await Self.labelAction(world, member, messages)
+            #expect(first[0].status == .done)
+            #expect(first[3].status == .done)
+            // The message is gone: failed at once, as after a single call.
+            #expect(first[1].status == .failed)
+            #expect(first[1].attempts == 1)
+            #expect(first[1].lastError == "The mailbox refused the request: the message \(gone.rawValue) is no longer in the mailbox.")
+            // Exchange's passing error: pending for another attempt.
+            #expect(first[2].status == .pending)
+            #expect(first[2].attempts == 1)
+            #expect(first[2].lastError?.contains("ErrorInternalServerError") == true, "\(first[2].lastError ?? "nil")")
+            let tally = try #require(world.audit.of(kind: "inbox.labelled").first)
+            #expect(tally.details["done"] == "2")
+            #expect(tally.details["failed"] == "1")
+            #expect(tally.details["retrying"] == "1")
+
+            // The retry takes only what is pending.
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            #expect(await scripted.batches.count == 2)
+            #expect(await scripted.batches.last?.items == [busy])
+            let second = try await Self.labelAction(world, member, messages)
+            #expect(second.map(\.status) == [.done, .failed, .done, .done])
+        }
+    }
+
+    @Test func whatFailsTheWholeBatchCountsForEveryActionOrStopsTheRun() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 3)
+            try await world.labels.enqueue(messages.map { NewLabelAction.applyLabel("Lead", to: $0.id) }, companyID: member.companyID)
+            let scripted = ScriptedMailbox(count: 1, batchSize: 1)
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+
+            // The folder keeps no keywords (yet): a failed attempt for every action, to be retried.
+            await scripted.failNextBatch(with: IMAPConnectorError.labelsNotSupported(folder: "INBOX", reason: "the folder is read-only"))
+            await #expect(throws: LabelActionsPending.self) {
+                try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            }
+            let afterRefusal = try await Self.labelAction(world, member, messages)
+            #expect(afterRefusal.map(\.status) == [.pending, .pending, .pending])
+            #expect(afterRefusal.map(\.attempts) == [1, 1, 1])
+
+            // The connection broke: the run stops and no attempt is counted.
+            await scripted.failNextBatch(with: IMAPError.connectionLost("scripted drop"))
+            await #expect(throws: IMAPError.connectionLost("scripted drop")) {
+                try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            }
+            let afterDrop = try await Self.labelAction(world, member, messages)
+            #expect(afterDrop.map(\.status) == [.pending, .pending, .pending])
+            #expect(afterDrop.map(\.attempts) == [1, 1, 1])
+            #expect(await scripted.batches.count == 2)
+
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            #expect(try await Self.labelAction(world, member, messages).map(\.status) == [.done, .done, .done])
+        }
+    }
+
+    @Test func messagesThatAreAlsoReadOrMovedGoOneByOneInOrder() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 4)
+            let (labelAndMove, labelOnly, everything, failingLabel) = (messages[0], messages[1], messages[2], messages[3])
+            try await world.labels.enqueue([
+                .move(labelAndMove.id, to: "Archive"), .applyLabel("Lead", to: labelAndMove.id),
+                .applyLabel("Lead", to: labelOnly.id),
+                .move(everything.id, to: "Archive"), .markRead(everything.id), .applyLabel("Lead", to: everything.id),
+                .applyLabel("Lead", to: failingLabel.id), .move(failingLabel.id, to: "Archive"),
+            ], companyID: member.companyID)
+
+            let scripted = ScriptedEditingMailbox()
+            await scripted.failLabels(of: Self.item(failingLabel), with: IMAPConnectorError.labelsNotSupported(folder: "INBOX", reason: "scripted"))
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+            await #expect(throws: LabelActionsPending.self) {
+                try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            }
+
+            let calls = await scripted.calls
+            // Only the message that wants nothing but its label is in a batch.
+            #expect(calls.filter { $0.item == nil } == [.batch(["Lead"], [Self.item(labelOnly)])])
+            func callsAbout(_ message: InboundMessage) -> [ScriptedEditingMailbox.Call] {
+                calls.filter { $0.item == Self.item(message) }
+            }
+            #expect(callsAbout(labelAndMove) == [.labels(["Lead"], Self.item(labelAndMove)), .move(Self.item(labelAndMove), "Archive")])
+            #expect(callsAbout(everything) == [
+                .labels(["Lead"], Self.item(everything)), .markRead(Self.item(everything)), .move(Self.item(everything), "Archive"),
+            ])
+            // Its label is to be retried, so the move (which renumbers it) waits.
+            #expect(callsAbout(failingLabel) == [.labels(["Lead"], Self.item(failingLabel))])
+
+            let byKind = try await world.labels.actions(forMessage: failingLabel.id, scope: .tenant(member))
+            #expect(byKind.map(\.kind) == [.applyLabel, .move])
+            #expect(byKind.map(\.status) == [.pending, .pending])
+            #expect(byKind.map(\.attempts) == [1, 0])
+            for message in [labelAndMove, labelOnly, everything] {
+                let done = try await world.labels.actions(forMessage: message.id, scope: .tenant(member))
+                #expect(!done.isEmpty && done.allSatisfy { $0.status == .done }, "\(message.providerItemID)")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// An offline mailbox with `count` stored messages, `imap:7:1` … `imap:7:<count>`, in that order.
+    static func mailbox(_ world: PipelineWorld, _ member: TenantMember, count: Int) async throws -> (Mailbox, [InboundMessage]) {
+        let mailbox = try await world.offlineMailbox(member)
+        let new = (1...count).map { number in
+            NewInboundMessage(
+                providerItemID: "imap:7:\(number)", messageID: "label-\(number)@buyer.ru", fromAddress: "ivan@buyer.ru", fromName: nil,
+                toAddresses: ["sales@romashka.ru"], subject: "Заявка \(number)", snippet: "Просим КП", receivedAt: Date())
+        }
+        let stored = try await world.messages.store(new, companyID: member.companyID, mailboxID: mailbox.id)
+        var byItem: [String: InboundMessage] = [:]
+        for message in stored { byItem[message.providerItemID] = message }
+        var ordered: [InboundMessage] = []
+        for number in 1...count { ordered.append(try #require(byItem["imap:7:\(number)"])) }
+        return (mailbox, ordered)
+    }
+
+    static func item(_ message: InboundMessage) -> MailboxItemID {
+        MailboxItemID(message.providerItemID)
+    }
+
+    /// Runs the label job once, as a worker would, for the mailbox.
+    static func runLabelJob(_ pipeline: InboxPipeline, mailbox: Mailbox, member: TenantMember) async throws {
+        let job = PipelineWorld.job(InboxJobs.label(mailboxID: mailbox.id, companyID: member.companyID))
+        try await pipeline.label.run(job, context: PipelineWorld.context)
+    }
+
+    /// The one label action of each message, in the messages' order.
+    static func labelAction(_ world: PipelineWorld, _ member: TenantMember, _ messages: [InboundMessage]) async throws -> [LabelAction] {
+        var actions: [LabelAction] = []
+        for message in messages {
+            let recorded = try await world.labels.actions(forMessage: message.id, scope: .tenant(member))
+            try #require(recorded.count == 1)
+            actions.append(recorded[0])
+        }
+        return actions
+    }
+}

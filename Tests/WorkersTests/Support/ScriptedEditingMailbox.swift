@@ -1,0 +1,63 @@
+import Foundation
+import MIME
+import MailProtocols
+@testable import Workers
+
+/// A mailbox that can do what IMAP can (label, mark read, move) and keeps one log of every call
+/// in the order it came, for the label job's ordering promises. Chosen items can be made to fail
+/// their labelling.
+actor ScriptedEditingMailbox: MailboxMessageEditing {
+    enum Call: Equatable, Sendable {
+        case labels([String], MailboxItemID)
+        case batch([String], [MailboxItemID])
+        case markRead(MailboxItemID)
+        case move(MailboxItemID, String)
+        case removeLabels([String], MailboxItemID)
+
+        /// The item a single-item call is about; nil for a batch.
+        var item: MailboxItemID? {
+            switch self {
+            case .labels(_, let item), .markRead(let item), .move(let item, _), .removeLabels(_, let item): item
+            case .batch: nil
+            }
+        }
+    }
+
+    private(set) var calls: [Call] = []
+    private var labelFailures: [MailboxItemID: any Error] = [:]
+
+    /// Labelling `item` fails with `error`, in a single call or a batch, every time.
+    func failLabels(of item: MailboxItemID, with error: any Error) {
+        labelFailures[item] = error
+    }
+
+    func fetchNew(since checkpoint: MailboxCheckpoint?) async throws -> MailboxBatch {
+        MailboxBatch(messages: [], checkpoint: .imap(uidValidity: 7, lastUID: 0, highestModSeq: nil), hasMore: false)
+    }
+
+    func applyLabels(_ labels: [String], to item: MailboxItemID) async throws {
+        calls.append(.labels(labels, item))
+        if let error = labelFailures[item] { throw error }
+    }
+
+    func applyLabels(_ labels: [String], toEach items: [MailboxItemID]) async throws -> [MailboxItemID: any Error] {
+        calls.append(.batch(labels, items))
+        return labelFailures.filter { items.contains($0.key) }
+    }
+
+    func send(_ message: OutgoingMessage) async throws {}
+
+    func removeLabels(_ labels: [String], from item: MailboxItemID) async throws {
+        calls.append(.removeLabels(labels, item))
+    }
+
+    func markAsRead(_ item: MailboxItemID) async throws {
+        calls.append(.markRead(item))
+    }
+
+    @discardableResult
+    func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
+        calls.append(.move(item, folder))
+        return true
+    }
+}
