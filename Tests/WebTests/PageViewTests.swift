@@ -38,4 +38,43 @@ private extension String {
     /// Dictionary descriptions list keys in hash order; comparing the sorted characters checks
     /// the same content whatever the order.
     var sortedCharacters: String { String(sorted()) }
+
+    /// The fields a `TemplateFields` type lists by hand are exactly its stored properties, with
+    /// the same values `Mirror` would have found.
+    static func mirrorFields(_ value: Any) -> [String: String] {
+        var fields: [String: String] = [:]
+        for child in Mirror(reflecting: value).children {
+            guard let label = child.label else { continue }
+            let inner = Mirror(reflecting: child.value)
+            if inner.displayStyle == .optional {
+                if let some = inner.children.first { fields[label] = "\(some.value)" }
+            } else {
+                fields[label] = "\(child.value)"
+            }
+        }
+        return fields
+    }
+
+    @Test func handWrittenTemplateFieldsMatchTheStructs() {
+        let row = ClientListing.Row(
+            id: "1", url: "/clients/1", name: "ООО «Ромашка» & Co", inn: "7707083893", regionCode: "77", regionName: "Москва",
+            okvedCode: "62.01", okvedName: "Разработка", revenue: "1 000", headcount: "12", status: "new", statusLabel: "Новый",
+            enrichment: "pending", enrichmentLabel: "В очереди", createdAt: "29.11.2026")
+        #expect(row.templateFields.mapValues { "\($0)" } == Self.mirrorFields(row))
+        let sparse = ClientListing.Row(
+            id: "2", url: "/clients/2", name: "ИП", inn: "500100732259", regionCode: nil, regionName: nil, okvedCode: nil,
+            okvedName: nil, revenue: nil, headcount: nil, status: "won", statusLabel: "Сделка", enrichment: "empty",
+            enrichmentLabel: "Пусто", createdAt: "1.1.2026")
+        #expect(sparse.templateFields.mapValues { "\($0)" } == Self.mirrorFields(sparse))
+        let option = InboxViews.Option(value: "77", label: "77 — Москва", selected: true)
+        #expect(option.templateFields.mapValues { "\($0)" } == Self.mirrorFields(option))
+    }
+
+    @Test func fastEscapingEscapesWhatMustacheEscapes() {
+        #expect(FastHTMLContentType.escape("plain text, кириллица") == "plain text, кириллица")
+        #expect(FastHTMLContentType.escape(#"<a href="x">Tom & 'Jerry'</a>"#)
+            == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+        #expect(FastHTMLContentType.escape("«ёлки» <б>") == "«ёлки» &lt;б&gt;")
+        #expect(FastHTMLContentType.escape("") == "")
+    }
 }

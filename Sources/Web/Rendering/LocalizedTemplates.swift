@@ -8,18 +8,23 @@ import Mustache
 /// process runs.
 enum LocalizedTemplates {
     static func libraries(templates directory: URL, localizer: Localizer) throws -> [AppLocale: MustacheLibrary] {
+        MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         var libraries: [AppLocale: MustacheLibrary] = [:]
         for locale in AppLocale.allCases {
             var library = MustacheLibrary()
             for file in files {
                 let source = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-                try library.register(inline(source, locale: locale, localizer: localizer), named: String(file.dropLast(".mustache".count)))
+                try library.register(contentTypePragma + inline(source, locale: locale, localizer: localizer), named: String(file.dropLast(".mustache".count)))
             }
             libraries[locale] = library
         }
         return libraries
     }
+
+    /// Every template escapes with `FastHTMLContentType`: the pragma applies to the template it
+    /// opens and to the sections and partials rendered from it.
+    static let contentTypePragma = "{{% CONTENT_TYPE: \(FastHTMLContentType.name) }}"
 
     /// Substitutes the strings. The text is HTML-escaped exactly as `{{…}}` would have escaped
     /// it, and braces become character references so a string can never open a Mustache tag.

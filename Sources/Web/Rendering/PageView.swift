@@ -72,6 +72,7 @@ enum PageView {
 enum TemplateValue {
     static func flatten(_ value: Any) -> Any? {
         switch value {
+        case let fields as any TemplateFields: return fields.templateFields
         case let text as String: return text
         case let flag as Bool: return flag
         case let number as Int: return number
@@ -106,3 +107,10 @@ enum TemplateValue {
 
 /// A page with no content of its own.
 struct EmptyContent {}
+
+/// A view model that lists its own fields for the template, for types a page shows by the
+/// hundred (list rows, select options): `Mirror` costs microseconds per field, and the client
+/// list's 50 rows and 89 region options spent a sixth of the page's CPU time in it.
+protocol TemplateFields {
+    var templateFields: [String: Any] { get }
+}

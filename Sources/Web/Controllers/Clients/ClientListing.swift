@@ -22,7 +22,7 @@ struct ClientListing {
         let isConsole: Bool
     }
 
-    struct Row {
+    struct Row: TemplateFields {
         let id: String
         let url: String
         let name: String
@@ -38,6 +38,20 @@ struct ClientListing {
         let enrichment: String
         let enrichmentLabel: String
         let createdAt: String
+
+        var templateFields: [String: Any] {
+            var fields: [String: Any] = [
+                "id": id, "url": url, "name": name, "inn": inn, "status": status, "statusLabel": statusLabel,
+                "enrichment": enrichment, "enrichmentLabel": enrichmentLabel, "createdAt": createdAt,
+            ]
+            if let regionCode { fields["regionCode"] = regionCode }
+            if let regionName { fields["regionName"] = regionName }
+            if let okvedCode { fields["okvedCode"] = okvedCode }
+            if let okvedName { fields["okvedName"] = okvedName }
+            if let revenue { fields["revenue"] = revenue }
+            if let headcount { fields["headcount"] = headcount }
+            return fields
+        }
     }
 
     /// A sortable column's heading.

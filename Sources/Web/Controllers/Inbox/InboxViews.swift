@@ -4,10 +4,12 @@ import Foundation
 /// View pieces the inbox pages share.
 enum InboxViews {
     /// One `<option>` of a select.
-    struct Option {
+    struct Option: TemplateFields {
         let value: String
         let label: String
         let selected: Bool
+
+        var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
     }
 
     /// A category as a coloured chip.
