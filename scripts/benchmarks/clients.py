@@ -8,34 +8,19 @@ against the list as a sales team uses it: the default page (newest first), a dee
 revenue, and a filtered one (region + status). It prints p50/p99 and throughput for each; the
 summary line gives the worst p99 of the default page across both databases (target < 50 ms).
 """
-import argparse, os, re, signal, subprocess, sys, tempfile, time
+import argparse, os, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from web import free_port, wait_ready, sign_up  # noqa: E402
+from web import free_port, wait_ready, sign_up, wrk as web_wrk  # noqa: E402
 
 CLIENTS = 100_000
-DURATION = "10s"
 CONNECTIONS = 8
-THREADS = 2
 PAGES = [
     ("default", "/clients"),
     ("revenue p.500", "/clients?sort=revenue&dir=desc&page=500"),
     ("filtered", "/clients?region=77&status=new&sort=name&dir=asc"),
     ("search", "/clients?q=%D0%90%D0%BB%D1%8C%D1%84%D0%B0+%D0%A1%D0%BE%D1%84%D1%82"),
 ]
-
-
-def wrk(url, cookie):
-    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "--latency", "-H", f"Cookie: ss_session={cookie}", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-
-    def pct(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
 def run_engine(binary, workdir, label, database_url):
@@ -58,8 +43,8 @@ def run_engine(binary, workdir, label, database_url):
         print(f"  {label:10} seeded {CLIENTS} clients in {time.time() - started:.1f} s")
         results = {}
         for name, path in PAGES:
-            wrk(base + path, session)  # warm-up pass, discarded
-            r = results[name] = wrk(base + path, session)
+            web_wrk(base + path, session, CONNECTIONS)  # warm-up pass, discarded
+            r = results[name] = web_wrk(base + path, session, CONNECTIONS)
             print(f"  {label:10} {name:14} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  non-2xx {r['errors']}")
             if r["errors"]:
                 raise SystemExit(f"{name} answered errors")
@@ -78,7 +63,7 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--postgres", required=True)
     args = parser.parse_args()
-    print(f"{CLIENTS} clients in one tenant; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, release build, loopback")
+    print(f"{CLIENTS} clients in one tenant; wrk -c{CONNECTIONS}, 10 s per page, release build, loopback")
     sqlite = run_engine(args.binary, args.workdir, "sqlite", None)
     pg_url = args.postgres.replace("/postgres?", "/benchclients?")
     subprocess.run(["psql", args.postgres, "-qc", "CREATE DATABASE benchclients"], check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})

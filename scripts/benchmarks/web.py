@@ -61,8 +61,8 @@ def sign_up(base):
     return session
 
 
-def wrk(url, cookie=None):
-    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "--latency", url]
+def wrk(url, cookie=None, connections=CONNECTIONS):
+    cmd = ["wrk", "-t", str(THREADS), "-c", str(connections), "-d", DURATION, "--latency", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: ss_session={cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
