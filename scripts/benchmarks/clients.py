@@ -8,10 +8,10 @@ against the list as a sales team uses it: the default page (newest first), a dee
 revenue, and a filtered one (region + status). It prints p50/p99 and throughput for each; the
 summary line gives the worst p99 of the default page across both databases (target < 50 ms).
 """
-import argparse, os, signal, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from web import free_port, wait_ready, sign_up, wrk as web_wrk  # noqa: E402
+from web import postgres_database, serving, sign_up, wrk  # noqa: E402
 
 CLIENTS = 100_000
 CONNECTIONS = 8
@@ -24,18 +24,7 @@ PAGES = [
 
 
 def run_engine(binary, workdir, label, database_url):
-    data = tempfile.mkdtemp(prefix=f"data-{label}-", dir=workdir)
-    port = free_port()
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    log = open(os.path.join(data, "server.out"), "w")
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", "--no-workers"],
-                              env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base)
+    with serving(binary, workdir, label, database_url, ["--no-workers"]) as (base, data, env):
         session = sign_up(base)
         started = time.time()
         subprocess.run([binary, "admin", "seed-clients", "--data-dir", data, "--email", "bench@example.ru", "--count", str(CLIENTS),
@@ -43,18 +32,12 @@ def run_engine(binary, workdir, label, database_url):
         print(f"  {label:10} seeded {CLIENTS} clients in {time.time() - started:.1f} s")
         results = {}
         for name, path in PAGES:
-            web_wrk(base + path, session, CONNECTIONS)  # warm-up pass, discarded
-            r = results[name] = web_wrk(base + path, session, CONNECTIONS)
+            wrk(base + path, session, CONNECTIONS)  # warm-up pass, discarded
+            r = results[name] = wrk(base + path, session, CONNECTIONS)
             print(f"  {label:10} {name:14} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  non-2xx {r['errors']}")
             if r["errors"]:
                 raise SystemExit(f"{name} answered errors")
         return results
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def main():
@@ -65,9 +48,7 @@ def main():
     args = parser.parse_args()
     print(f"{CLIENTS} clients in one tenant; wrk -c{CONNECTIONS}, 10 s per page, release build, loopback")
     sqlite = run_engine(args.binary, args.workdir, "sqlite", None)
-    pg_url = args.postgres.replace("/postgres?", "/benchclients?")
-    subprocess.run(["psql", args.postgres, "-qc", "CREATE DATABASE benchclients"], check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
-    postgres = run_engine(args.binary, args.workdir, "postgresql", pg_url)
+    postgres = run_engine(args.binary, args.workdir, "postgresql", postgres_database(args.postgres, "benchclients"))
     for label, results in (("sqlite", sqlite), ("postgresql", postgres)):
         worst = max(r["p99"] for r in results.values())
         print(f"  target check {label}: default page p99 {results['default']['p99']:.2f} ms, worst page p99 {worst:.2f} ms (target < 50)")

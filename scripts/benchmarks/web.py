@@ -9,7 +9,7 @@ up a user through the real forms, and runs wrk at 32 connections against
 It prints throughput and p50/p99 for each, and ends with the summary line, whose figure is the
 dashboard's throughput on SQLite against the static route's (more is better for both).
 """
-import argparse, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request, http.cookiejar
+import argparse, contextlib, os, re, signal, socket, subprocess, tempfile, time, urllib.parse, urllib.request, http.cookiejar
 
 DURATION = "10s"
 CONNECTIONS = 32
@@ -75,7 +75,10 @@ def wrk(url, cookie=None, connections=CONNECTIONS):
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
-def run_engine(binary, workdir, label, database_url):
+@contextlib.contextmanager
+def serving(binary, workdir, label, database_url, extra_args=()):
+    """A release `serve` on a free loopback port with its own data directory (and `database_url`
+    for PostgreSQL), ready; yields (base URL, data directory, environment) and stops it after."""
     data = tempfile.mkdtemp(prefix=f"data-{label}-", dir=workdir)
     port = free_port()
     env = dict(os.environ)
@@ -83,11 +86,28 @@ def run_engine(binary, workdir, label, database_url):
     if database_url:
         env["DATABASE_URL"] = database_url
     log = open(os.path.join(data, "server.out"), "w")
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"],
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", *extra_args],
                               env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base)
+        yield base, data, env
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def postgres_database(admin_url, name):
+    """A new database on the throwaway server; its URL."""
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
+    return admin_url.replace("/postgres?", f"/{name}?")
+
+
+def run_engine(binary, workdir, label, database_url):
+    with serving(binary, workdir, label, database_url) as (base, _, _):
         session = sign_up(base)
         results = {}
         for name, path, cookie in [("static", "/healthz", None), ("login", "/login", None), ("dashboard", "/dashboard", session)]:
@@ -98,12 +118,6 @@ def run_engine(binary, workdir, label, database_url):
         for name in ("login", "dashboard"):
             print(f"  {label:10} {name:9} ratio to static route: {results[name]['rps'] / results['static']['rps']:.3f}")
         return results
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def main():
@@ -114,9 +128,7 @@ def main():
     args = parser.parse_args()
     print(f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, release build, loopback")
     sqlite = run_engine(args.binary, args.workdir, "sqlite", None)
-    pg_url = args.postgres.replace("/postgres?", "/bench?")
-    subprocess.run(["psql", args.postgres, "-qc", "CREATE DATABASE bench"], check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
-    postgres = run_engine(args.binary, args.workdir, "postgresql", pg_url)
+    postgres = run_engine(args.binary, args.workdir, "postgresql", postgres_database(args.postgres, "bench"))
     for label, results in (("sqlite", sqlite), ("postgresql", postgres)):
         d = results["dashboard"]
         print(f"  target check {label}: dashboard/static {d['rps'] / results['static']['rps']:.3f} (target >= 0.5), p99 {d['p99']:.2f} ms (target < 20)")
