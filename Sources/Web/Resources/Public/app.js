@@ -1,6 +1,18 @@
 // SmartySales: the little behaviour the server-rendered pages need. No dependencies.
 "use strict";
 
+// GET a JSON document of this site with the session's cookies; rejects on an error status or
+// anything that is not JSON (a login page after the session expired), so pollers just stop.
+function getJSON(url) {
+  return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (!response.ok || type.indexOf("application/json") !== 0) {
+      throw new Error("not JSON from " + url);
+    }
+    return response.json();
+  });
+}
+
 // A form, or the button that submits it, may carry data-confirm="question":
 // the browser asks before anything is sent.
 document.addEventListener("submit", function (event) {
@@ -92,14 +104,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (document.hidden) {
       return;
     }
-    fetch("/inbox/progress", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || type.indexOf("application/json") !== 0) {
-          throw new Error("no progress");
-        }
-        return response.json();
-      })
+    getJSON("/inbox/progress")
       .then(function (data) {
         var values = flatten(data);
         var now = Date.now();
@@ -151,14 +156,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (document.hidden) {
       return;
     }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || type.indexOf("application/json") !== 0) {
-          throw new Error("no progress");
-        }
-        return response.json();
-      })
+    getJSON(url)
       .then(function (data) {
         var counts = data.counts || {};
         for (var i = 0; i < figures.length; i++) {
@@ -228,14 +226,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (document.hidden) {
       return;
     }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || type.indexOf("application/json") !== 0) {
-          throw new Error("no progress");
-        }
-        return response.json();
-      })
+    getJSON(url)
       .then(function (data) {
         for (var i = 0; i < figures.length; i++) {
           var value = data[figures[i].getAttribute("data-run-figure")];
@@ -365,14 +356,7 @@ document.addEventListener("DOMContentLoaded", function () {
       return;
     }
     asked = typed;
-    fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || type.indexOf("application/json") !== 0) {
-          throw new Error("no suggestions");
-        }
-        return response.json();
-      })
+    getJSON(url + "?q=" + encodeURIComponent(typed))
       .then(function (found) {
         // An answer to something typed before is dropped: a later request is on its way.
         if (typed === term()) {
