@@ -225,6 +225,32 @@ import Testing
         }
     }
 
+    /// The worker stores a reason as a code with its values; the card words it in the visitor's
+    /// language, and a reason stored as plain text (older rows) is shown as it is.
+    @Test func theCardWordsTheEnrichmentReasonInTheVisitorsLanguage() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let soft = try await ClientFixtures.client(app, member, name: "Ромашка Софт", inn: ClientFixtures.inn(7))
+            try await app.services.clients.markEnrichmentFailed(soft.id, companyID: member.companyID,
+                                                                reason: ProspectProblem.quotaUsedUp(used: 5, limit: 5).stored)
+            let older = try await ClientFixtures.client(app, member, name: "Василёк Тех", inn: ClientFixtures.inn(8))
+            try await app.services.clients.markEnrichmentFailed(older.id, companyID: member.companyID, reason: "dadata: quota exhausted: лимит")
+
+            let card = try await anna.get("/clients/\(soft.id.uuidString)")
+            #expect(card.status == .ok)
+            #expect(card.text.contains("<dd class=\"field-error\" data-enrichment-error>Месячный лимит обогащений исчерпан (5 из 5)</dd>"), "\(card.text)")
+            #expect(!card.text.contains(ProspectProblem.prefix), "the stored form never reaches the page")
+            let olderCard = try await anna.get("/clients/\(older.id.uuidString)")
+            #expect(olderCard.text.contains("data-enrichment-error>dadata: quota exhausted: лимит</dd>"))
+
+            try await anna.post("/locale", [("locale", "en"), ("return_to", "/clients")], tokenFrom: "/clients")
+            let english = try await anna.get("/clients/\(soft.id.uuidString)")
+            #expect(english.text.contains("data-enrichment-error>Monthly enrichment limit used up (5 of 5)</dd>"))
+        }
+    }
+
     @Test func notesAreWrittenRemovedAndNeverShownToThePlatform() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

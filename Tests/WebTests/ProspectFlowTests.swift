@@ -209,6 +209,17 @@ import Testing
             #expect(failedPage.text.contains("data-active=\"0\""))
             #expect(failedPage.text.contains("checko: quota exhausted: лимит"))
             #expect(failedPage.text.contains(ClientFixtures.inn(21)), "what was found before stays importable")
+
+            // What the worker stores (a code with values) is worded in the visitor's language,
+            // in the progress JSON app.js shows and on the page; the provider's words stay its own.
+            let problem = ProspectProblem.noOKVEDSearchProvider(configured: ["dadata"])
+            _ = try await app.services.prospectSearches.failRun(run.id, companyID: member.companyID, reason: problem.stored)
+            let worded = try await Self.progress(anna, run)
+            #expect(worded.error == "Ни один из подключённых сервисов данных (dadata) не ищет по коду ОКВЭД — подключите Checko",
+                    "\(worded.error ?? "nil")")
+            let wordedPage = try await anna.get(path)
+            #expect(wordedPage.text.contains("<span data-run-error-text>Ни один из подключённых сервисов данных (dadata)"))
+            #expect(!wordedPage.text.contains(ProspectProblem.prefix))
         }
     }
 

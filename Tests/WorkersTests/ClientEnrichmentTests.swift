@@ -159,7 +159,9 @@ import Testing
                 }
                 let waiting = try await world.reload(romashka)
                 #expect(waiting.enrichment == .pending)
-                #expect(waiting.enrichmentError?.contains("temporary failure") == true, "\(waiting.enrichmentError ?? "nil")")
+                let outage = try #require(waiting.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(waiting.enrichmentError ?? "nil")")
+                #expect(outage.code == .sourceUnavailable)
+                #expect(outage[ProspectProblem.detail]?.contains("temporary failure") == true, "\(outage)")
                 #expect(try await world.used(anna) == 0)
                 #expect(fakes.requests.openAI == llmBefore)
 
@@ -190,13 +192,13 @@ import Testing
                 let yandex = try await world.client(anna, .yandex)
                 let refused = try await world.enrich(pipeline, yandex)
                 #expect(refused.state == .failed)
-                #expect(refused.reason == "monthly enrichment quota used up (1 of 1)")
+                #expect(ProspectProblem(stored: refused.reason) == .quotaUsedUp(used: 1, limit: 1), "\(refused.reason)")
                 #expect(refused.providerCalls == 0 && refused.llmCalls == 0)
                 #expect(fakes.requests == before, "no call when the quota is used up: \(fakes.requests)")
                 #expect(world.audit.of(kind: AuditCompanyDataUsageRecorder.eventKind).count == auditBefore)
                 let stored = try await world.reload(yandex)
                 #expect(stored.enrichment == .failed)
-                #expect(stored.enrichmentError == "monthly enrichment quota used up (1 of 1)")
+                #expect(stored.enrichmentError.flatMap(ProspectProblem.init(stored:)) == .quotaUsedUp(used: 1, limit: 1), "\(stored.enrichmentError ?? "nil")")
                 #expect(stored.contacts == .none)
                 #expect(try await world.used(anna) == 1)
             }
@@ -237,8 +239,9 @@ import Testing
                 #expect(llmDown.lastError?.contains("transient") == true, "the LLM's own error: \(llmDown.lastError ?? "nil")")
                 let stillWaiting = try await world.reload(client)
                 #expect(stillWaiting.enrichment == .pending)
-                #expect(stillWaiting.enrichmentError?.contains("web search (openai): temporary failure") == true,
-                        "\(stillWaiting.enrichmentError ?? "nil")")
+                let llmOutage = try #require(stillWaiting.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(stillWaiting.enrichmentError ?? "nil")")
+                #expect(llmOutage.code == .sourceUnavailable)
+                #expect(llmOutage[ProspectProblem.detail]?.contains("web search (openai): temporary failure") == true, "\(llmOutage)")
                 #expect(stillWaiting.contacts == .none, "what the providers found is not stored before the job succeeds")
 
                 world.clock.advance(by: 3_600)
@@ -278,9 +281,12 @@ import Testing
                 #expect(refused.charge == nil)
                 let stored = try await world.reload(yandex)
                 #expect(stored.enrichment == .failed)
-                let reason = try #require(stored.enrichmentError)
+                let problem = try #require(stored.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(stored.enrichmentError ?? "nil")")
+                #expect(problem.code == .sourcesRefused)
+                let reason = try #require(problem[ProspectProblem.detail])
                 #expect(reason.contains("dadata: quota exhausted") && reason.contains("checko: the API key was refused"), "\(reason)")
                 #expect(!reason.contains(fakes.daData.apiKey) && !reason.contains(fakes.checko.apiKey))
+                #expect(ProspectProblem(stored: refused.reason) == problem, "the report holds what the client holds")
                 #expect(try await world.used(anna) == 1)
             }
         }
@@ -308,7 +314,9 @@ import Testing
                 #expect(fakes.requests.checko == checkoBefore, "nothing more is asked after garbage")
                 let after = try await world.reload(client)
                 #expect(after.enrichment == .failed)
-                let reason = try #require(after.enrichmentError)
+                let problem = try #require(after.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(after.enrichmentError ?? "nil")")
+                #expect(problem.code == .unusableAnswer)
+                let reason = try #require(problem[ProspectProblem.detail])
                 #expect(reason.contains("dadata") && reason.contains("not in the documented format"), "\(reason)")
                 #expect(after.record == before.record)
                 #expect(after.contacts == before.contacts)
@@ -319,7 +327,9 @@ import Testing
                 await #expect(throws: PermanentJobFailure.self) { try await world.enrich(pipeline, client) }
                 let again = try await world.reload(client)
                 #expect(again.enrichment == .failed)
-                #expect(again.enrichmentError?.contains("web search") == true, "\(again.enrichmentError ?? "nil")")
+                let webProblem = try #require(again.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(again.enrichmentError ?? "nil")")
+                #expect(webProblem.code == .unusableAnswer)
+                #expect(webProblem[ProspectProblem.detail]?.contains("web search") == true, "\(webProblem)")
                 #expect(again.contacts == before.contacts)
                 #expect(try await world.used(anna) == 0, "failures cost nothing this month")
             }
@@ -404,7 +414,7 @@ import Testing
                 let client = try await world.client(anna, .romashkaSoft)
                 let report = try await world.enrich(pipeline, client)
                 #expect(report.state == .failed)
-                #expect(report.reason.contains("no company-data provider"))
+                #expect(ProspectProblem(stored: report.reason) == .noSources, "\(report.reason)")
                 #expect(fakes.requests == .init(daData: 0, checko: 0, openAI: 0))
                 #expect(try await world.reload(client).enrichment == .failed)
             }

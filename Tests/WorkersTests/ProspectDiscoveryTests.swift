@@ -275,7 +275,9 @@ import Testing
                 fakes.checko.script.enqueue(.serverError)
                 let ended = try await pipeline.discovery.run(runID: run.id, companyID: anna.companyID, finalAttempt: true)
                 #expect(ended.status == .failed)
-                #expect(ended.error?.contains("gave up") == true && ended.error?.contains("temporary failure") == true, "\(ended.error ?? "nil")")
+                let problem = try #require(ended.error.flatMap(ProspectProblem.init(stored:)), "\(ended.error ?? "nil")")
+                #expect(problem.code == .gaveUp)
+                #expect(problem[ProspectProblem.detail]?.contains("temporary failure") == true, "\(problem)")
             }
         }
     }
@@ -293,14 +295,19 @@ import Testing
                 let quotaJob = try #require(quotaJobRan)
                 #expect(quotaJob.status == .done, "nothing to retry: a person must act")
                 let refused = try await pipeline.searches.findRun(quota.id, companyID: anna.companyID)
-                #expect(refused.status == .failed && refused.error?.contains("quota exhausted") == true, "\(refused.error ?? "nil")")
-                #expect(refused.error?.contains(fakes.checko.apiKey) == false)
+                #expect(refused.status == .failed)
+                let refusal = try #require(refused.error.flatMap(ProspectProblem.init(stored:)), "\(refused.error ?? "nil")")
+                #expect(refusal.code == .sourcesRefused)
+                #expect(refusal[ProspectProblem.detail]?.contains("quota exhausted") == true, "\(refusal)")
+                #expect(refusal[ProspectProblem.detail]?.contains(fakes.checko.apiKey) == false)
 
                 let garbage = try await pipeline.searches.createRun(anna, criteria: Self.moscowSoftware, searchID: nil)
                 fakes.checko.script.enqueue(.garbage())
                 let unreadable = try await pipeline.discovery.run(runID: garbage.id, companyID: anna.companyID)
                 #expect(unreadable.status == .failed)
-                #expect(unreadable.error?.contains("not in the documented format") == true, "\(unreadable.error ?? "nil")")
+                let garbageProblem = try #require(unreadable.error.flatMap(ProspectProblem.init(stored:)), "\(unreadable.error ?? "nil")")
+                #expect(garbageProblem.code == .unusableAnswer)
+                #expect(garbageProblem[ProspectProblem.detail]?.contains("not in the documented format") == true, "\(garbageProblem)")
                 #expect(unreadable.found == 0)
             }
         }
@@ -316,7 +323,7 @@ import Testing
                 let run = try await none.searches.createRun(anna, criteria: Self.moscowSoftware, searchID: nil)
                 let failed = try await none.discovery.run(runID: run.id, companyID: anna.companyID)
                 #expect(failed.status == .failed)
-                #expect(failed.error?.contains("no company-data provider is configured") == true, "\(failed.error ?? "nil")")
+                #expect(failed.error.flatMap(ProspectProblem.init(stored:))?.code == .noDiscoveryProvider, "\(failed.error ?? "nil")")
 
                 let daDataOnly = world.pipeline(fakes, companyDataDefaults: CompanyDataPlatformDefaults(environment: [
                     "SMARTYSALES_DADATA_API_KEY": fakes.daData.apiKey, "SMARTYSALES_DADATA_BASE_URL": fakes.daData.baseURL,
@@ -324,7 +331,9 @@ import Testing
                 let second = try await daDataOnly.searches.createRun(anna, criteria: Self.moscowSoftware, searchID: nil)
                 let refused = try await daDataOnly.discovery.run(runID: second.id, companyID: anna.companyID)
                 #expect(refused.status == .failed)
-                #expect(refused.error?.contains("dadata") == true && refused.error?.contains("OKVED") == true, "\(refused.error ?? "nil")")
+                let noSearch = try #require(refused.error.flatMap(ProspectProblem.init(stored:)), "\(refused.error ?? "nil")")
+                #expect(noSearch.code == .noOKVEDSearchProvider)
+                #expect(noSearch[ProspectProblem.configured] == "dadata", "\(noSearch)")
                 #expect(fakes.requests == .init(daData: 0, checko: 0, openAI: 0), "\(fakes.requests)")
             }
         }

@@ -24,7 +24,8 @@ public struct ProspectSearchRun: Sendable, Hashable, Identifiable {
     public var found: Int
     /// Results that became clients (by the schedule or by people's imports).
     public var imported: Int
-    /// Why the run failed, in plain words (never a key).
+    /// Why the run failed: a `ProspectProblem`'s stored form (runs from before it: plain words);
+    /// never a key.
     public var error: String?
     public let createdAt: Date
     public var finishedAt: Date?

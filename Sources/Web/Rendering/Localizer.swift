@@ -27,6 +27,28 @@ public struct Localizer: Sendable {
         tables[locale]?[key] ?? key
     }
 
+    /// The string with its `{name}` placeholders filled from `values` in one pass, so a value
+    /// that itself holds `{…}` (a provider's message) is never filled in again. A placeholder
+    /// with no value stays as written.
+    public func text(_ key: String, _ locale: AppLocale, values: [String: String]) -> String {
+        let template = text(key, locale)
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] else {
+                result.append("{")
+                rest = rest[afterOpen...]
+                continue
+            }
+            result += value
+            rest = rest[rest.index(after: close)...]
+        }
+        result += rest
+        return result
+    }
+
     /// Turns Domain's message keys into sentences for one form.
     func messages(_ errors: FieldErrors, _ locale: AppLocale) -> [String: String] {
         errors.messages.mapValues { text($0, locale) }

@@ -108,7 +108,7 @@ public struct ClientEnrichment: Sendable {
 
         let quota = try await quotas.quota(companyID: companyID, at: now)
         guard !quota.isExhausted else {
-            return try await fail(client, reason: "monthly enrichment quota used up (\(quota.used) of \(quota.limit))", run: Run())
+            return try await fail(client, problem: .quotaUsedUp(used: quota.used, limit: quota.limit), run: Run())
         }
 
         if let cached = try await cache.find(inn: client.inn), cached.isFresh(at: now, ttl: cacheTTL) {
@@ -122,17 +122,15 @@ public struct ClientEnrichment: Sendable {
         }
 
         guard case .success(let number) = RussianCompanyNumber.parse(client.inn), number.kind.isTaxpayerNumber else {
-            return try await fail(client, reason: "the client's INN \(client.inn) is not a valid INN", run: Run())
+            return try await fail(client, problem: .invalidINN(client.inn), run: Run())
         }
         var run = Run()
         try await askProviders(number, client: client, run: &run, now: now)
         try await searchTheWeb((run.record ?? client.record).filling(from: client.record), client: client, run: &run, now: now)
 
         guard run.answered > 0 else {
-            let reason = run.skipped.isEmpty
-                ? "no company-data provider and no LLM with web search is configured"
-                : run.skipped.joined(separator: "; ")
-            return try await fail(client, reason: reason, run: run)
+            let problem: ProspectProblem = run.skipped.isEmpty ? .noSources : .sourcesRefused(run.skipped)
+            return try await fail(client, problem: problem, run: run)
         }
         return try await store(client, fetched: run.record, run: run, now: now, fillCache: true)
     }
@@ -223,23 +221,29 @@ public struct ClientEnrichment: Sendable {
     private func handle(_ failure: EnrichmentFailure, error: any Error, client: Client, run: inout Run) async throws {
         switch failure {
         case .retryLater(let reason):
-            try await clients.markEnrichmentPending(companyID: client.companyID, ids: [client.id], reason: reason)
+            let problem = ProspectProblem.sourceUnavailable(reason)
+            try await clients.markEnrichmentPending(companyID: client.companyID, ids: [client.id], reason: problem.stored)
             logger.notice("enrichment source unavailable, will retry", metadata: ["client_id": "\(client.id)", "reason": "\(reason)"])
-            await recordOutcome(clientID: client.id, companyID: client.companyID, state: .pending, source: nil, reason: reason, charged: false, run: run)
+            await recordOutcome(clientID: client.id, companyID: client.companyID, state: .pending, source: nil, reason: problem.englishText,
+                                charged: false, run: run)
             throw error
         case .skip(let reason):
             run.skipped.append(reason)
         case .unusable(let reason):
-            _ = try await fail(client, reason: reason, run: run)
-            throw PermanentJobFailure(reason)
+            let problem = ProspectProblem.unusableAnswer(reason)
+            _ = try await fail(client, problem: problem, run: run)
+            throw PermanentJobFailure(problem.englishText)
         }
     }
 
-    /// Marks the enrichment failed (record and contacts untouched); nothing is charged.
-    private func fail(_ client: Client, reason: String, run: Run) async throws -> EnrichmentReport {
-        try await clients.markEnrichmentFailed(client.id, companyID: client.companyID, reason: reason)
-        await recordOutcome(clientID: client.id, companyID: client.companyID, state: .failed, source: nil, reason: reason, charged: false, run: run)
-        return EnrichmentReport(clientID: client.id, state: .failed, source: nil, reason: reason, providerCalls: run.providerCalls,
+    /// Marks the enrichment failed (record and contacts untouched); nothing is charged. The
+    /// client and the report get the problem's stored form, which the card words in the
+    /// visitor's language; the audit event gets it in English, for whoever reads the log.
+    private func fail(_ client: Client, problem: ProspectProblem, run: Run) async throws -> EnrichmentReport {
+        try await clients.markEnrichmentFailed(client.id, companyID: client.companyID, reason: problem.stored)
+        await recordOutcome(clientID: client.id, companyID: client.companyID, state: .failed, source: nil, reason: problem.englishText,
+                            charged: false, run: run)
+        return EnrichmentReport(clientID: client.id, state: .failed, source: nil, reason: problem.stored, providerCalls: run.providerCalls,
                                 llmCalls: run.llmCalls, skipped: run.skipped)
     }
 

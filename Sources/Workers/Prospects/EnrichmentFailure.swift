@@ -1,7 +1,8 @@
 import CompanyData
 import LLM
 
-/// What enrichment does about one source's error, with the reason in words for the client card.
+/// What enrichment does about one source's error, with the source's own reason (English framing
+/// around the provider's message): the `detail` of the `ProspectProblem` the client card shows.
 ///
 /// - `retryLater`: an outage (5xx, 429, timeouts). The client waits as "enrichment pending" and
 ///   the job is retried with back-off; nothing is stored or charged meanwhile.

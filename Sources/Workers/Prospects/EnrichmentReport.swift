@@ -11,7 +11,8 @@ public struct EnrichmentReport: Sendable, Hashable {
     /// answered joined with `+` (`dadata+checko+web_search`); nil when the enrichment failed
     /// before any source answered.
     public let source: String?
-    /// What was found ("2 e-mails, 1 phone, 1 decision maker"), or why it failed.
+    /// What was found ("2 e-mails, 1 phone, 1 decision maker"), or why it failed: then the
+    /// `ProspectProblem`'s stored form, as the client's record holds it.
     public let reason: String
     /// What this run found, verified: the values added to the client's contacts where new.
     public let found: ClientContacts

@@ -80,19 +80,19 @@ public struct ProspectDiscovery: Sendable {
         var run = try await searches.findRun(runID, companyID: companyID)
         guard !run.status.isOver else { return run }
         guard let okved else {
-            return try await fail(run, reason: "the OKVED reference table could not be loaded", calls: 0)
+            return try await fail(run, problem: .okvedTableMissing, calls: 0)
         }
         let plan = ProspectSearchPlan(criteria: run.criteria, tree: okved)
         guard !plan.queries.isEmpty else {
-            return try await fail(run, reason: "the search names no OKVED code the reference table knows", calls: 0)
+            return try await fail(run, problem: .unknownOKVEDCodes, calls: 0)
         }
         let configured = try await companyData.providers(forCompany: companyID)
         let providers = configured.filter { $0.capabilities.contains(.searchByOKVED) }
         guard !providers.isEmpty else {
-            let reason = configured.isEmpty
-                ? "no company-data provider is configured; discovery needs one that searches by OKVED code (Checko)"
-                : "none of the configured company-data providers (\(configured.map(\.kind.rawValue).joined(separator: ", "))) searches by OKVED code; add Checko"
-            return try await fail(run, reason: reason, calls: 0)
+            let problem: ProspectProblem = configured.isEmpty
+                ? .noDiscoveryProvider
+                : .noOKVEDSearchProvider(configured: configured.map(\.kind.rawValue))
+            return try await fail(run, problem: problem, calls: 0)
         }
 
         run = try await searches.startRun(run.id, companyID: companyID, queriesTotal: plan.queries.count)
@@ -115,7 +115,7 @@ public struct ProspectDiscovery: Sendable {
                 switch error {
                 case .transient, .unreachable:
                     guard !finalAttempt else {
-                        return try await fail(run, reason: "gave up after repeated attempts: \(error.description)", calls: calls)
+                        return try await fail(run, problem: .gaveUp(error.description), calls: calls)
                     }
                     logger.notice("discovery provider unavailable, will retry", metadata: [
                         "run_id": "\(run.id)", "provider": "\(provider.kind.rawValue)", "reason": "\(error.description)",
@@ -125,12 +125,14 @@ public struct ProspectDiscovery: Sendable {
                     refusals.append(error.description)
                     current += 1
                     guard current < providers.count else {
-                        return try await fail(run, reason: refusals.joined(separator: "; "), calls: calls)
+                        return try await fail(run, problem: .sourcesRefused(refusals), calls: calls)
                     }
                     page = 1
                     continue
-                case .badResponse, .badRequest, .notFound:
-                    return try await fail(run, reason: error.description, calls: calls)
+                case .badResponse:
+                    return try await fail(run, problem: .unusableAnswer(error.description), calls: calls)
+                case .badRequest, .notFound:
+                    return try await fail(run, problem: .requestRefused(error.description), calls: calls)
                 }
             }
             let kept = answer.records.filter { plan.keeps($0, for: query) }.map { record in
@@ -170,14 +172,17 @@ public struct ProspectDiscovery: Sendable {
         }
     }
 
-    private func fail(_ run: ProspectSearchRun, reason: String, calls: Int) async throws -> ProspectSearchRun {
-        logger.notice("discovery run failed", metadata: ["run_id": "\(run.id)", "reason": "\(reason)"])
-        let failed = try await searches.failRun(run.id, companyID: run.companyID, reason: reason)
-        await recordOutcome(failed, calls: calls)
+    /// The run keeps the problem's stored form, which the run page words in the visitor's
+    /// language; the log and the audit event get it in English.
+    private func fail(_ run: ProspectSearchRun, problem: ProspectProblem, calls: Int) async throws -> ProspectSearchRun {
+        logger.notice("discovery run failed", metadata: ["run_id": "\(run.id)", "reason": "\(problem.englishText)"])
+        let failed = try await searches.failRun(run.id, companyID: run.companyID, reason: problem.stored)
+        await recordOutcome(failed, calls: calls, reason: problem.englishText)
         return failed
     }
 
-    private func recordOutcome(_ run: ProspectSearchRun, calls: Int) async {
+    /// `reason`: why it failed, in English (the run itself holds the stored form).
+    private func recordOutcome(_ run: ProspectSearchRun, calls: Int, reason: String? = nil) async {
         var details = [
             "run_id": run.id.uuidString,
             "status": run.status.rawValue,
@@ -188,7 +193,7 @@ public struct ProspectDiscovery: Sendable {
             "provider_calls": String(calls),
         ]
         if let searchID = run.searchID { details["search_id"] = searchID.uuidString }
-        if let error = run.error { details["reason"] = error }
+        if let reason { details["reason"] = reason }
         await audit.record(AuditEvent(time: now(), kind: Self.auditKind, companyID: run.companyID, details: details))
     }
 }

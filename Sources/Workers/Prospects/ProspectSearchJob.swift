@@ -78,7 +78,7 @@ public struct ProspectSearchJob: JobHandler {
         } catch {
             // Whatever it was, the queue will not try again: the run must not stay `running`.
             if finalAttempt {
-                _ = try? await searches.failRun(runID, companyID: companyID, reason: "the search stopped: \(error)")
+                _ = try? await searches.failRun(runID, companyID: companyID, reason: ProspectProblem.gaveUp("\(error)").stored)
             }
             throw error
         }

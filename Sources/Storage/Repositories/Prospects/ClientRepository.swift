@@ -197,8 +197,9 @@ public struct ClientRepository: Sendable {
     }
 
     /// Enrichment failed for a reason a person must see (a key, a quota, an unusable answer).
-    /// The record and contacts the client had stay as they were; `reason` (plain words, never a
-    /// key) is cut to ``maximumErrorLength`` characters. Throws `notFound` when the client is gone.
+    /// The record and contacts the client had stay as they were; `reason` (a `ProspectProblem`'s
+    /// stored form, which already fits; never a key) is cut to ``maximumErrorLength`` characters.
+    /// Throws `notFound` when the client is gone.
     public func markEnrichmentFailed(_ id: UUID, companyID: UUID, reason: String) async throws {
         defer { ClientListCounts.shared.forget(company: companyID) }
         let row = try await persistence.sql.raw("""

@@ -159,7 +159,7 @@ struct ClientCard {
             cardPath: cardPath, listPath: listPath,
             status: client.status.rawValue, statusLabel: ClientFormat.status(client.status, text),
             enrichment: client.enrichment.rawValue, enrichmentLabel: ClientFormat.enrichment(client.enrichment, text),
-            enrichmentError: client.enrichmentError.flatMap { $0.isEmpty ? nil : $0 },
+            enrichmentError: ProblemFormat.text(client.enrichmentError, localizer: services.renderer.localizer, locale: locale),
             enrichedAt: client.enrichedAt.map { DisplayFormat.dateTime($0, locale) }, isPending: client.enrichment == .pending,
             origin: text("client_origin_\(client.origin.rawValue)"), createdAt: DisplayFormat.dateTime(client.createdAt, locale),
             facts: facts, hasFacts: !facts.isEmpty,

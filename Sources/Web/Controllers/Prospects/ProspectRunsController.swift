@@ -109,7 +109,8 @@ struct ProspectRunsController {
         let newCount = results.totalCount - results.clientCount
         let view = RunView(
             id: run.id.uuidString, status: run.status.rawValue, statusLabel: Self.statusLabel(run.status, text), isActive: !run.status.isOver,
-            isFailed: run.status == .failed, error: run.error, isScheduled: run.isScheduled,
+            isFailed: run.status == .failed, error: ProblemFormat.text(run.error, localizer: services.renderer.localizer, locale: locale),
+            isScheduled: run.isScheduled,
             queriesDone: ClientFormat.grouped(run.queriesDone, locale), queriesTotal: ClientFormat.grouped(run.queriesTotal, locale),
             found: ClientFormat.grouped(run.found, locale), imported: ClientFormat.grouped(run.imported, locale),
             createdAt: DisplayFormat.dateTime(run.createdAt, locale), finishedAt: run.finishedAt.map { DisplayFormat.dateTime($0, locale) },
@@ -139,7 +140,8 @@ struct ProspectRunsController {
         let text = { (key: String) in services.renderer.localizer.text(key, context.visitor.locale) }
         let progress = Progress(
             status: run.status.rawValue, statusLabel: Self.statusLabel(run.status, text), isOver: run.status.isOver,
-            queriesDone: run.queriesDone, queriesTotal: run.queriesTotal, found: run.found, imported: run.imported, error: run.error)
+            queriesDone: run.queriesDone, queriesTotal: run.queriesTotal, found: run.found, imported: run.imported,
+            error: ProblemFormat.text(run.error, localizer: services.renderer.localizer, locale: context.visitor.locale))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = String(decoding: try encoder.encode(progress), as: UTF8.self)
