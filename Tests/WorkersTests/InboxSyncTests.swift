@@ -7,9 +7,10 @@ import TestSupport
 import Testing
 @testable import Workers
 
-/// The sync job's promises: no duplicates after a UIDVALIDITY change, nothing missed after a
-/// failure mid-way, a refused login stops it for good (in plain words), a paused or removed
-/// mailbox is left alone; and the label job's for what a mailbox cannot do.
+/// The sync job's promises: no duplicates after a UIDVALIDITY change, and the keywords the
+/// rebuilt folder lost written again; nothing missed after a failure mid-way, a refused login
+/// stops it for good (in plain words), a paused or removed mailbox is left alone; and the label
+/// job's for what a mailbox cannot do.
 @Suite(.timeLimit(.minutes(5))) struct InboxSyncTests {
     @Test func aNewUIDValidityResyncsWithoutDuplicates() async throws {
         try await DovecotFolder.with("PipelineValidity", count: 6) { server, helper, folder, corpus in
@@ -52,6 +53,80 @@ import Testing
                 #expect(try await DovecotHelper.keywords(in: folder, using: helper)[uid] == [KeywordMapping.keyword(for: label)])
             }
         }
+    }
+
+    @Test func keywordsARebuiltFolderLostAreWrittenAgainUnderTheNewUIDs() async throws {
+        try await DovecotFolder.with("PipelineRelabel", count: 6) { server, helper, folder, corpus in
+            try await TestDatabase.with { db in
+                let world = try PipelineWorld(db)
+                let member = try await world.tenant()
+                let mailbox = try await world.dovecotMailbox(member, server)
+                let pipeline = world.pipeline(folder: folder)
+                try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+                try await world.drain(pipeline)
+                let before = try await world.inbox(member)
+                try #require(before.count == 6)
+                let actions = try await world.actions(member)
+                try #require(actions.allSatisfy { $0.status == .done })
+                // What each message must carry, by Message-ID: the keywords of its label actions.
+                var expected: [String: Set<String>] = [:]
+                for entry in before {
+                    let labels = actions.filter { $0.messageID == entry.message.id && $0.kind == .applyLabel }.map(\.label)
+                    let messageID = try #require(entry.message.messageID)
+                    expected[messageID] = Set(labels.map { KeywordMapping.keyword(for: $0) })
+                }
+                #expect(expected.count == 6)
+                #expect(expected.values.allSatisfy { !$0.isEmpty })
+                #expect(try await Self.keywords(of: before.map(\.message), in: folder, using: helper) == expected)
+                let oldValidity = try #require(before.first.flatMap { DovecotHelper.uidValidity(of: $0.message) })
+
+                // The folder is rebuilt with the same messages in reverse order (new UIDVALIDITY, and
+                // each message under another UID than before); the rebuilt folder has no keywords.
+                var attempts = 0
+                repeat {
+                    if attempts > 0 { try await Task.sleep(for: .milliseconds(1_100)) }
+                    attempts += 1
+                    try await DovecotHelper.remove(folder, using: helper)
+                    try await DovecotHelper.fill(folder, with: corpus.reversed(), using: helper)
+                } while try await helper.status(of: folder).uidValidity == oldValidity && attempts < 5
+                try #require(try await helper.status(of: folder).uidValidity != oldValidity)
+                let rebuilt = try await DovecotHelper.keywords(in: folder, using: helper)
+                #expect(rebuilt.count == 6)
+                #expect(rebuilt.values.allSatisfy { $0.isEmpty }, "the rebuilt folder starts without keywords")
+
+                // The sync moves the stored ids and queues a label job for the labels written before.
+                try await pipeline.sync.run(PipelineWorld.job(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID)),
+                                            context: PipelineWorld.context)
+                let moved = try await world.inbox(member)
+                #expect(Set(moved.map(\.message.id)) == Set(before.map(\.message.id)), "nothing stored twice")
+                #expect(moved.allSatisfy { DovecotHelper.uidValidity(of: $0.message) != oldValidity })
+                let reapplied = world.audit.of(kind: "inbox.labels_reapplied")
+                #expect(reapplied.count == 1)
+                #expect(reapplied.first?.details["actions"] == String(actions.filter { $0.kind == .applyLabel }.count))
+                #expect(reapplied.first?.details["messages"] == "6")
+                let label = try #require(try await world.queue.claim(worker: "test", lease: 60, kinds: [InboxJobs.labelKind]),
+                                         "the sync queued a label job")
+                try await pipeline.label.run(label, context: PipelineWorld.context)
+
+                // Read back over the helper's own connection: every message has its keywords again.
+                #expect(try await Self.keywords(of: moved.map(\.message), in: folder, using: helper) == expected)
+                let after = try await world.actions(member)
+                #expect(after.count == actions.count)
+                #expect(after.allSatisfy { $0.status == .done })
+            }
+        }
+    }
+
+    /// The keywords `folder` holds for each stored message, by Message-ID, found under the UID
+    /// the message's stored id names.
+    static func keywords(of messages: [InboundMessage], in folder: String, using helper: IMAPClient) async throws -> [String: Set<String>] {
+        let byUID = try await DovecotHelper.keywords(in: folder, using: helper)
+        var result: [String: Set<String>] = [:]
+        for message in messages {
+            guard let messageID = message.messageID, let uid = DovecotHelper.uid(of: message) else { continue }
+            result[messageID] = byUID[uid] ?? []
+        }
+        return result
     }
 
     @Test func aSyncThatFailsMidwayKeepsTheLastStoredBatchAndTheNextRunMissesNothing() async throws {

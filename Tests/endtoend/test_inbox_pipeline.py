@@ -13,9 +13,9 @@ over a separate IMAP connection, from Dovecot itself.
   same data: 500 stored, each with exactly one keyword.
 - test_new_uidvalidity_imports_nothing_twice: the mailbox's INBOX deleted and made again with the
   same messages in reverse order (a new UIDVALIDITY; the UIDs from 1 handed out again, to other
-  messages), "sync now": still one copy of each, and a correction afterwards relabels the message
-  under its new identity. (The keywords the old INBOX had are not written again into the new one:
-  nothing here asks for that.)
+  messages), "sync now": still one copy of each, every message carrying its verdict's keyword again
+  (the new INBOX starts without keywords; the labels done before are written again under the new
+  UIDs), and a correction afterwards relabels the message under its new identity.
 
 Each test has a Dovecot user of its own (scripts/lib/dovecot_users.py: the product reads INBOX).
 Without the SMARTYSALES_TEST_* variables of scripts/lib/mailservers.sh the tests fail, naming
@@ -688,6 +688,12 @@ def test_new_uidvalidity_imports_nothing_twice(mail, server):
     assert progress["totals"]["messages"] == count, f"after the new UIDVALIDITY: {progress['totals']}"
     assert progress["mailboxes"][0]["messagesStored"] == count, progress
     rows = check_one_copy_each(web, messages, old)
+
+    # The new INBOX came without keywords: the labels done before are carried out again under the
+    # new UIDs, each message getting exactly its verdict's keyword back.
+    wait_for(f"every message labelled again after the new UIDVALIDITY {server_log_hint(server)}",
+             all_keyworded(mail, login, password, [m.message_id for m in messages]), PIPELINE_TIMEOUT)
+    check_keywords(web, mail, login, password, messages, rows)
 
     # The stored messages follow their new UIDs: a correction relabels the message in its new place.
     labels, review_label = label_names(web)

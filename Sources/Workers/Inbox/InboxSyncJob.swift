@@ -85,6 +85,8 @@ public struct InboxSyncJob: JobHandler {
         var fetched = 0
         var stored = 0
         var hasMore = false
+        /// Label actions of renumbered messages made pending again (see `moveRenumbered`).
+        var labelsReapplied = 0
     }
 
     func syncRound(_ mailbox: Mailbox, logger: Logger) async throws {
@@ -120,9 +122,13 @@ public struct InboxSyncJob: JobHandler {
                 details: ["mailbox_id": mailbox.id.uuidString, "fetched": String(outcome.fetched), "stored": String(outcome.stored)]))
         }
         logger.debug("mailbox synced", metadata: ["fetched": "\(outcome.fetched)", "stored": "\(outcome.stored)", "more": "\(outcome.hasMore)"])
-        // Label actions a failed label job left pending get another turn with every poll.
-        let pending = try await labels.pending(mailboxID: mailbox.id, companyID: mailbox.companyID, limit: 1)
-        if !pending.isEmpty {
+        // Labels a renumbered folder lost are written again now; label actions a failed label
+        // job left pending get another turn with every poll.
+        var labelsDue = outcome.labelsReapplied > 0
+        if !labelsDue {
+            labelsDue = !(try await labels.pending(mailboxID: mailbox.id, companyID: mailbox.companyID, limit: 1).isEmpty)
+        }
+        if labelsDue {
             try await queue.enqueue(InboxJobs.label(mailboxID: mailbox.id, companyID: mailbox.companyID))
         }
     }
@@ -144,7 +150,7 @@ public struct InboxSyncJob: JobHandler {
             outcome.fetched += batch.messages.count
             outcome.stored += stored.count
             outcome.hasMore = batch.hasMore
-            try await moveRenumbered(rows, stored: stored, mailbox: mailbox)
+            outcome.labelsReapplied += try await moveRenumbered(rows, stored: stored, mailbox: mailbox)
             try await afterStoring(stored, mailbox: mailbox, logger: logger)
         } while outcome.hasMore && outcome.fetched < maximumMessagesPerRun && batches < Self.maximumBatchesPerRun && !Task.isCancelled
         return outcome
@@ -173,16 +179,28 @@ public struct InboxSyncJob: JobHandler {
     }
 
     /// Messages the store skipped as already known, but under another id than the stored one:
-    /// an IMAP folder renumbered after a UIDVALIDITY change. Their stored ids move along.
-    private func moveRenumbered(_ rows: [NewInboundMessage], stored: [InboundMessage], mailbox: Mailbox) async throws {
-        guard rows.count > stored.count else { return }
+    /// an IMAP folder renumbered after a UIDVALIDITY change. Their stored ids move along, and
+    /// their done `applyLabel` actions become pending again: a rebuilt folder has usually lost
+    /// its keywords, and nothing else would ever write them again. Returns how many actions
+    /// that was; the round queues a label job for them. Counts only go to the audit trail.
+    private func moveRenumbered(_ rows: [NewInboundMessage], stored: [InboundMessage], mailbox: Mailbox) async throws -> Int {
+        guard rows.count > stored.count else { return 0 }
         let storedItems = Set(stored.map(\.providerItemID))
         var moves: [String: String] = [:]
         for row in rows where !storedItems.contains(row.providerItemID) {
             if let messageID = row.messageID { moves[messageID] = row.providerItemID }
         }
-        guard !moves.isEmpty else { return }
-        try await messages.updateProviderItemIDs(moves, companyID: mailbox.companyID, mailboxID: mailbox.id)
+        guard !moves.isEmpty else { return 0 }
+        let result = try await messages.updateProviderItemIDs(moves, companyID: mailbox.companyID, mailboxID: mailbox.id)
+        if result.labelsReapplied > 0 {
+            await audit.record(AuditEvent(
+                time: now(), kind: "inbox.labels_reapplied", companyID: mailbox.companyID,
+                details: [
+                    "mailbox_id": mailbox.id.uuidString, "messages": String(result.moved), "actions": String(result.labelsReapplied),
+                    "reason": "renumbered_on_server",
+                ]))
+        }
+        return result.labelsReapplied
     }
 
     private func loadCheckpoint(_ mailbox: Mailbox, logger: Logger) async throws -> MailboxCheckpoint? {

@@ -91,26 +91,55 @@ public struct InboundMessageRepository: Sendable {
     /// Message-ID (`messageIDs` maps a Message-ID to the current provider item id). After a
     /// UIDVALIDITY change an IMAP folder lists every message again under new ids; `store` skips
     /// them as duplicates, and this moves the stored ids along so labels can still be written.
-    /// Messages of other mailboxes or tenants are left alone. Returns how many moved.
+    /// Messages of other mailboxes or tenants are left alone.
+    ///
+    /// A rebuilt folder has usually lost its keywords too, while the moved messages' label
+    /// actions are `done` and would never run again. So a moved message's done `applyLabel`
+    /// actions become pending once more (attempts and error cleared), in the same transaction
+    /// as its new id: a crash cannot leave a message moved with its labels forgotten. The label
+    /// job writes them under the new id; keywords a message has are not stored again, so this
+    /// is safe when the folder did keep them. Mark-as-read and moves are not redone: a person
+    /// may have changed those in the mailbox since, and doing them again would undo that.
+    ///
+    /// One transaction per message: a message whose new id another stored message holds already
+    /// fails on the unique index, and on PostgreSQL that failure spoils the whole transaction;
+    /// alone, it rolls back only its own move and the rest go on.
     @discardableResult
-    public func updateProviderItemIDs(_ messageIDs: [String: String], companyID: UUID, mailboxID: UUID) async throws -> Int {
-        var moved = 0
+    public func updateProviderItemIDs(_ messageIDs: [String: String], companyID: UUID, mailboxID: UUID) async throws -> ProviderItemIDMoves {
+        var result = ProviderItemIDMoves()
         for (rawMessageID, providerItemID) in messageIDs.sorted(by: { $0.key < $1.key }) {
             guard let messageID = InboundMessage.normalisedMessageID(rawMessageID), !providerItemID.isEmpty else { continue }
+            let now = clock.now()
             do {
-                let changed = try await persistence.sql.raw("""
-                    UPDATE inbound_messages SET provider_item_id = \(bind: providerItemID)
-                    WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND message_id = \(bind: messageID)
-                        AND provider_item_id <> \(bind: providerItemID)
-                    RETURNING id
-                    """).all()
-                moved += changed.count
+                let (moved, reopened) = try await persistence.database.transaction { db -> (Int, Int) in
+                    let sql = db.asSQL
+                    let changed = try await sql.raw("""
+                        UPDATE inbound_messages SET provider_item_id = \(bind: providerItemID)
+                        WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND message_id = \(bind: messageID)
+                            AND provider_item_id <> \(bind: providerItemID)
+                        RETURNING id
+                        """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                    var reopened = 0
+                    for id in changed {
+                        reopened += try await sql.raw("""
+                            UPDATE label_actions
+                            SET status = \(bind: LabelActionStatus.pending.rawValue), attempts = 0, last_error = NULL, done_at = NULL,
+                                updated_at = \(bind: now)
+                            WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND message_id = \(bind: id)
+                                AND kind = \(bind: LabelActionKind.applyLabel.rawValue) AND status = \(bind: LabelActionStatus.done.rawValue)
+                            RETURNING id
+                            """).all().count
+                    }
+                    return (changed.count, reopened)
+                }
+                result.moved += moved
+                result.labelsReapplied += reopened
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 // Another stored message holds that id already: keep both as they are.
                 continue
             }
         }
-        return moved
+        return result
     }
 
     /// The tenant's stored messages with any of these Message-IDs (brackets optional): reply
@@ -350,5 +379,19 @@ public struct InboundMessageRepository: Sendable {
         guard !conditions.isEmpty else { return }
         statement += " WHERE "
         statement += conditions.joined(separator: " AND ")
+    }
+}
+
+/// What ``InboundMessageRepository/updateProviderItemIDs(_:companyID:mailboxID:)`` changed.
+public struct ProviderItemIDMoves: Sendable, Equatable {
+    /// Stored messages that got their new provider item id.
+    public var moved: Int
+    /// Their `applyLabel` actions that were done and are pending again, to be written under the
+    /// new id.
+    public var labelsReapplied: Int
+
+    public init(moved: Int = 0, labelsReapplied: Int = 0) {
+        self.moved = moved
+        self.labelsReapplied = labelsReapplied
     }
 }
