@@ -22,12 +22,12 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     try await persistence.migrate()
     let fileAudit = try FileAuditSink(file: DailyLogFile(directory: configuration.resolvedLogDirectory, prefix: "audit"))
     let databaseAudit = BatchedAuditWriter(repository: AuditRepository(persistence: persistence))
+    let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring,
+                                                  auditSinks: [databaseAudit, fileAudit])
+    let router = WebAssembly.router(services: services, configuration: configuration)
 
     // Shut down in reverse: the audit writer flushes before the database closes.
     var backgroundServices: [any Service] = [DatabaseService(persistence: persistence), databaseAudit]
-    // The in-process IDLE service, which the mailbox pages nudge after a change (built before
-    // the web services for that reason).
-    var mailboxWatch: (any MailboxWatchNudger)?
     if configuration.runWorkers {
         let inbox = InboxPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
                                   auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
@@ -36,16 +36,10 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
                                           auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
                                           companyDataDefaults: CompanyDataPlatformDefaults(environment: configuration.environment),
                                           prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
-        let idle = inbox.idleService()
-        mailboxWatch = idle
-        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency,
-                                                      logger: logger, lease: configuration.jobLeaseSeconds, idle: idle)
+        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency, logger: logger)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()
     }
-    let services = try await WebAssembly.services(configuration: configuration, persistence: persistence, keyring: keyring,
-                                                  auditSinks: [databaseAudit, fileAudit], mailboxWatch: mailboxWatch)
-    let router = WebAssembly.router(services: services, configuration: configuration)
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
@@ -65,10 +59,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
 /// The pieces of ``buildApplication(_:logger:)`` that tests assemble around their own database.
 enum WebAssembly {
     /// `auditSinks` defaults to writing each event straight to the database, which tests read back at once.
-    /// `mailboxWatch` is the in-process IDLE service, when this process runs the workers.
     static func services(configuration: AppConfiguration, persistence: Persistence, keyring: MasterKeyring, auditSinks: [any AuditSink]? = nil,
-                         connectionTester: (any MailboxConnectionTesting)? = nil,
-                         mailboxWatch: (any MailboxWatchNudger)? = nil) async throws -> WebServices {
+                         connectionTester: (any MailboxConnectionTesting)? = nil) async throws -> WebServices {
         let auditTrail = AuditRepository(persistence: persistence)
         let sink = FanOutAuditSink(sinks: auditSinks ?? [auditTrail])
         let secretBox = SecretBox(keyring: keyring)
@@ -107,8 +99,7 @@ enum WebAssembly {
             prospectSearches: ProspectSearchRepository(persistence: persistence),
             prospectScheduling: ProspectSearchScheduling(queue: JobQueue(persistence: persistence)),
             regions: try RegionCatalog.bundled(),
-            okved: try OKVEDTree.bundled(),
-            mailboxWatch: mailboxWatch)
+            okved: try OKVEDTree.bundled())
     }
 
     static func router(services: WebServices, configuration: AppConfiguration) -> Router<AppRequestContext> {

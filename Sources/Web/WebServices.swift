@@ -53,8 +53,4 @@ struct WebServices: Sendable {
     let regions: RegionCatalog
     /// OKVED names for codes, and the check of an OKVED filter.
     let okved: OKVEDTree
-    /// The IDLE watchers of this process, told when a mailbox changes so a new or resumed one is
-    /// watched at once; `nil` when the workers run elsewhere (`--no-workers`: their own rescan
-    /// interval picks the change up).
-    let mailboxWatch: (any MailboxWatchNudger)?
 }

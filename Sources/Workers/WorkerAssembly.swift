@@ -27,16 +27,14 @@ public enum WorkerAssembly {
     /// Everything a worker process runs beside the database: the job runner with every handler
     /// and the IDLE watchers. Call `scheduleHousekeeping` and `InboxPipeline.scheduleMailboxes`
     /// once at start-up too. Without `prospects`, `clients.enrich` and `prospects.search` jobs
-    /// wait in the queue. `idle` is the IDLE service to run when the caller keeps a hold of it
-    /// (`serve` hands it to the mailbox pages as their `MailboxWatchNudger`); by default the
-    /// inbox pipeline's.
+    /// wait in the queue.
     public static func services(
         persistence: Persistence, inbox: InboxPipeline, prospects: ProspectsPipeline? = nil, concurrency: Int, logger: Logger,
-        lease: TimeInterval? = nil, idle: MailboxIdleService? = nil
+        lease: TimeInterval? = nil
     ) -> [any Service] {
         [
             jobRunner(persistence: persistence, concurrency: concurrency, logger: logger, lease: lease, inbox: inbox, prospects: prospects),
-            idle ?? inbox.idleService(),
+            inbox.idleService(),
         ]
     }
 

@@ -47,67 +47,6 @@ import Testing
         }
     }
 
-    @Test func aNudgeStartsTheWatcherOfANewMailboxWithoutWaitingForTheRescan() async throws {
-        try await DovecotFolder.with("IdleNudge", count: 2) { server, helper, folder, corpus in
-            try await TestDatabase.with { db in
-                let world = try PipelineWorld(db)
-                let member = try await world.tenant()
-                // A rescan interval far longer than the test: only a nudge can start a watcher.
-                var configuration = Self.quick
-                configuration.refreshInterval = .seconds(600)
-                let service = world.pipeline(folder: folder).idleService(configuration: configuration)
-                let running = Task { try await service.run() }
-                // The first scan (at start) finds no mailbox.
-                try await Task.sleep(for: .milliseconds(500))
-                let mailbox = try await world.dovecotMailbox(member, server)
-
-                // Not nudged: nobody watches the new mailbox, so its new mail queues nothing.
-                try await helper.append(mailbox: folder, message: corpus[0].bytes)
-                #expect(try await Self.nextSync(world.queue, within: .seconds(1.5)) == nil, "without a nudge the new mailbox waits for the rescan")
-
-                // Nudged, as the mailbox pages do: the watcher starts at once, and mail appended
-                // while it logs in is heard within a couple of seconds.
-                service.mailboxesChanged()
-                var queued: Job?
-                // (Logging in over TLS can take seconds on a loaded machine; the rescan would
-                // take ten minutes.)
-                for round in 0..<15 where queued == nil {
-                    let arrival = try #require(PipelineCorpus.messages(tag: "\(folder)-nudge-\(round)", count: 2).first)
-                    try await helper.append(mailbox: folder, message: arrival.bytes)
-                    queued = try await Self.nextSync(world.queue, within: .seconds(1))
-                }
-                let job = try #require(queued, "a nudge should start the new mailbox's watcher within seconds")
-                #expect(try JSONDecoder().decode(InboxJobs.SyncPayload.self, from: Data(job.payload.utf8)).mailboxID == mailbox.id)
-
-                running.cancel()
-                let ended = await running.result
-                #expect((try? ended.get()) != nil, "the service ends without an error when cancelled")
-            }
-        }
-    }
-
-    @Test func rescanSignalWakesItsWaiterAndKeepsASignalNobodyWaitedFor() async throws {
-        let signal = RescanSignal()
-        let clock = ContinuousClock()
-        // A signal while nobody waits ends the next wait at once...
-        signal.signal()
-        var elapsed = await clock.measure { await signal.wait(upTo: .seconds(30)) }
-        #expect(elapsed < .seconds(5))
-        // ...once: the wait after it runs to its timeout.
-        elapsed = await clock.measure { await signal.wait(upTo: .milliseconds(300)) }
-        #expect(elapsed >= .milliseconds(250))
-        // A signal during a wait ends it.
-        let signalled = Task { await clock.measure { await signal.wait(upTo: .seconds(30)) } }
-        try await Task.sleep(for: .milliseconds(100))
-        signal.signal()
-        #expect(await signalled.value < .seconds(5))
-        // So does cancelling the waiting task (graceful shutdown).
-        let cancelled = Task { await clock.measure { await signal.wait(upTo: .seconds(30)) } }
-        try await Task.sleep(for: .milliseconds(100))
-        cancelled.cancel()
-        #expect(await cancelled.value < .seconds(5))
-    }
-
     @Test func backoffDoublesUpToItsLimit() {
         let configuration = MailboxIdleService.Configuration(initialBackoff: .seconds(5), maximumBackoff: .seconds(60))
         let pauses = (1...6).map { MailboxIdleService.backoff(afterFailures: $0, configuration: configuration) }

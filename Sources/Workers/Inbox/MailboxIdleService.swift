@@ -11,23 +11,15 @@ import Synchronization
 /// seconds after it lands instead of at the next poll. The poll (`InboxScheduling`) stays as
 /// the safety net, and servers without IDLE rely on it alone.
 ///
-/// Every `refreshInterval`, and at once when nudged (``mailboxesChanged()``: the web's mailbox
-/// pages do it when `serve` runs the workers), the list of mailboxes is read again: watchers
-/// start for new or resumed mailboxes and stop for paused, removed, failing (status `error`: the
-/// sync job owns the login then) or reconfigured ones. Never more than one connection per mailbox. A dropped
+/// Every `refreshInterval` the list of mailboxes is read again: watchers start for new or
+/// resumed mailboxes and stop for paused, removed, failing (status `error`: the sync job owns
+/// the login then) or reconfigured ones. Never more than one connection per mailbox. A dropped
 /// connection is made again after a back-off that doubles up to `maximumBackoff`. A watcher
 /// keeps only its IMAP client (the transport reads line by line, with no per-watcher buffers
 /// beyond NIO's), so hundreds fit in a worker. Graceful shutdown ends every IDLE with DONE and
 /// LOGOUT before `run()` returns.
-public struct MailboxIdleService: Service, MailboxWatchNudger {
+public struct MailboxIdleService: Service {
     public struct Configuration: Sendable {
-        /// How often the mailbox list is read again without a nudge. That is how a separate
-        /// `worker` process learns of a mailbox added in the web (nothing nudges it), so it is
-        /// short: a new mailbox's mail then arrives by IDLE within seconds of its first sync.
-        /// The price is one query every interval reading the mailbox rows that are not paused
-        /// (one row per mailbox, hundreds at most per deployment; the credentials are read only
-        /// for a watcher that starts), and nothing else when nothing changed: negligible at 10 s.
-        /// A deployment with very many mailboxes can lengthen it.
         public var refreshInterval: Duration
         /// IDLE is re-issued this often (servers drop an idle connection after 30 minutes).
         public var reissueAfter: Duration
@@ -37,7 +29,7 @@ public struct MailboxIdleService: Service, MailboxWatchNudger {
         public var syncDelay: Duration
 
         public init(
-            refreshInterval: Duration = .seconds(10), reissueAfter: Duration = .seconds(600), initialBackoff: Duration = .seconds(5),
+            refreshInterval: Duration = .seconds(60), reissueAfter: Duration = .seconds(600), initialBackoff: Duration = .seconds(5),
             maximumBackoff: Duration = .seconds(300), syncDelay: Duration = .seconds(1)
         ) {
             self.refreshInterval = refreshInterval
@@ -53,8 +45,6 @@ public struct MailboxIdleService: Service, MailboxWatchNudger {
     let factory: MailboxConnectorFactory
     let configuration: Configuration
     let logger: Logger
-    /// Shared by every copy of this service: the nudger the web holds is a copy.
-    private let rescan = RescanSignal()
 
     public init(mailboxes: MailboxRepository, queue: JobQueue, factory: MailboxConnectorFactory, configuration: Configuration = Configuration(), logger: Logger) {
         self.mailboxes = mailboxes
@@ -102,7 +92,7 @@ public struct MailboxIdleService: Service, MailboxWatchNudger {
             } catch {
                 logger.error("IDLE service could not read the mailboxes", metadata: ["error": "\(error)"])
             }
-            await rescan.wait(upTo: configuration.refreshInterval)
+            try? await Task.sleep(for: configuration.refreshInterval)
         }
         for watcher in watchers.values { watcher.task.cancel() }
         for watcher in watchers.values { await watcher.task.value }
@@ -162,11 +152,6 @@ public struct MailboxIdleService: Service, MailboxWatchNudger {
                 try? await Task.sleep(for: pause)
             }
         }
-    }
-
-    /// Rescans the mailbox list now rather than at the end of `refreshInterval`.
-    public func mailboxesChanged() {
-        rescan.signal()
     }
 
     static func backoff(afterFailures failures: Int, configuration: Configuration) -> Duration {

@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Hummingbird
 import Storage
-import Workers
 
 /// The company's connected mailboxes: add one (Gmail with an app password, any IMAP/SMTP server,
 /// Exchange) after testing the connection, change its settings, pause and resume it, remove it.
@@ -147,7 +146,6 @@ struct MailboxesController {
                             check: nil, status: .unprocessableContent)
         }
         try await PipelineJobs.startSync(services.jobs, mailbox: mailbox)
-        services.mailboxWatch?.mailboxesChanged()
         await services.audit.record(kind: "mailbox.created", identity: identity, context: context, details: [
             "mailbox_id": mailbox.id.uuidString, "kind": mailbox.kind.rawValue, "address": mailbox.address.value,
         ])
@@ -211,8 +209,6 @@ struct MailboxesController {
                             check: nil, status: .unprocessableContent)
         }
         if updated.isSyncable { try await PipelineJobs.startSync(services.jobs, mailbox: updated) }
-        // New settings: the watcher reconnects with them (or starts, after a fixed password).
-        services.mailboxWatch?.mailboxesChanged()
         await services.audit.record(kind: "mailbox.updated", identity: identity, context: context, details: [
             "mailbox_id": updated.id.uuidString, "address": updated.address.value, "new_password": Self.isBlank(typed) ? "no" : "yes",
         ])
@@ -262,7 +258,6 @@ struct MailboxesController {
         let (identity, member, mailbox) = try await ownMailbox(context)
         _ = try await services.mailboxes.pause(member, id: mailbox.id)
         try await PipelineJobs.stopSync(services.jobs, mailboxID: mailbox.id)
-        services.mailboxWatch?.mailboxesChanged()
         await services.audit.record(kind: "mailbox.paused", identity: identity, context: context, details: ["mailbox_id": mailbox.id.uuidString])
         try await services.flash(context, .success, "flash_mailbox_paused")
         return .seeOther("/mailboxes")
@@ -273,7 +268,6 @@ struct MailboxesController {
         let (identity, member, mailbox) = try await ownMailbox(context)
         let resumed = try await services.mailboxes.resume(member, id: mailbox.id)
         try await PipelineJobs.startSync(services.jobs, mailbox: resumed)
-        services.mailboxWatch?.mailboxesChanged()
         await services.audit.record(kind: "mailbox.resumed", identity: identity, context: context, details: ["mailbox_id": mailbox.id.uuidString])
         try await services.flash(context, .success, "flash_mailbox_resumed")
         return .seeOther("/mailboxes")
@@ -295,7 +289,6 @@ struct MailboxesController {
         let keepMessages = context.form["messages"] != "delete"
         try await services.mailboxes.delete(member, id: mailbox.id, keepMessages: keepMessages)
         try await PipelineJobs.stopSync(services.jobs, mailboxID: mailbox.id)
-        services.mailboxWatch?.mailboxesChanged()
         await services.audit.record(kind: "mailbox.removed", identity: identity, context: context, details: [
             "mailbox_id": mailbox.id.uuidString, "address": mailbox.address.value, "messages": keepMessages ? "kept" : "deleted",
         ])
