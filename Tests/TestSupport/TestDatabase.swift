@@ -46,7 +46,9 @@ public enum TestDatabase {
     /// Opens a new migrated database, runs `body`, and closes it.
     public static func with<T>(_ body: (Persistence) async throws -> T) async throws -> T {
         let location = try await makeLocation()
-        let persistence = try await Persistence.open(location, logger: logger)
+        // Two connections per event loop: a test needs few, and a hundred suites run at once
+        // against one PostgreSQL server.
+        let persistence = try await Persistence.open(location, logger: logger, maxConnectionsPerEventLoop: 2)
         defer { removeFiles(of: location) }
         do {
             let result = try await body(persistence)

@@ -39,7 +39,7 @@ start_postgres() {
   PG_PORT=$(free_port)
   runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null
+    -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=1000" start >/dev/null
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
   PG_URL_REDACTED="127.0.0.1:$PG_PORT"
   export PG_URL PG_PORT PG_DIR="$dir"
