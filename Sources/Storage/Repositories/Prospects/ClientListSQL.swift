@@ -78,49 +78,58 @@ enum ClientListSQL {
         let key = [query.text ?? "", query.statuses.map(\.rawValue).sorted().joined(separator: ","), query.enrichment?.rawValue ?? "",
                    query.regionCode ?? "", query.okvedPrefix ?? "", query.sort.rawValue, query.descending ? "desc" : "asc"]
             .joined(separator: "|")
-        let counted = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
-            try await countedSlices(for: query, conditions: conditions, on: sql).map(\.count)
+        let counts = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
+            try await sliceCounts(for: query, conditions: conditions, on: sql)
         }
-        let shapes = try await countedSlices(for: query, conditions: conditions, on: nil)
-        return zip(shapes, counted).map { Slice(conditions: $0.conditions, order: $0.order, count: $1) }
+        return zip(sliceShapes(for: query), counts).map { Slice(conditions: $0.conditions, order: $0.order, count: $1) }
     }
 
-    /// The slices of the query's order, with their counts in one aggregate query; without a
-    /// database, the slices alone (counts 0).
-    private static func countedSlices(for query: ClientListQuery, conditions: [SQLQueryString], on sql: (any SQLDatabase)?) async throws -> [Slice] {
+    /// The parts of the query's order, each read by one range scan (see the type's comment).
+    private static func sliceShapes(for query: ClientListQuery) -> [(conditions: [SQLQueryString], order: SQLQueryString)] {
         let direction: SQLQueryString = query.descending ? "DESC" : "ASC"
         switch query.sort {
         case .createdAt, .name:
             let column: SQLQueryString = query.sort == .name ? "name_search" : "created_at"
+            return [([], "\(column) \(direction), id \(direction)")]
+        case .revenue, .headcount:
+            let column: SQLQueryString = query.sort == .revenue ? "revenue" : "headcount"
+            return [(["\(column) IS NOT NULL"], "\(column) \(direction), id \(direction)"), (["\(column) IS NULL"], "id \(direction)")]
+        case .status:
+            return pipelineOrder(query).map { status in (["status = \(bind: status.rawValue)"], "id \(direction)") }
+        }
+    }
+
+    /// How many rows match the filters in each of `sliceShapes(for:)`, in the same order, from
+    /// one aggregate query.
+    private static func sliceCounts(for query: ClientListQuery, conditions: [SQLQueryString], on sql: any SQLDatabase) async throws -> [Int] {
+        switch query.sort {
+        case .createdAt, .name:
             var statement: SQLQueryString = "SELECT COUNT(*) AS n FROM clients"
             appendWhere(conditions, to: &statement)
-            let count = try await sql?.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0
-            return [Slice(conditions: [], order: "\(column) \(direction), id \(direction)", count: count)]
+            return [try await sql.raw(statement).first()?.decode(column: "n", as: Int.self) ?? 0]
         case .revenue, .headcount:
             let column: SQLQueryString = query.sort == .revenue ? "revenue" : "headcount"
             var statement: SQLQueryString = "SELECT COUNT(*) AS n, COUNT(\(column)) AS known FROM clients"
             appendWhere(conditions, to: &statement)
-            let row = try await sql?.raw(statement).first()
+            let row = try await sql.raw(statement).first()
             let total = try row?.decode(column: "n", as: Int.self) ?? 0
             let known = try row?.decode(column: "known", as: Int.self) ?? 0
-            return [
-                Slice(conditions: ["\(column) IS NOT NULL"], order: "\(column) \(direction), id \(direction)", count: known),
-                Slice(conditions: ["\(column) IS NULL"], order: "id \(direction)", count: total - known),
-            ]
+            return [known, total - known]
         case .status:
             var statement: SQLQueryString = "SELECT status, COUNT(*) AS n FROM clients"
             appendWhere(conditions, to: &statement)
             statement += " GROUP BY status"
             var counts: [String: Int] = [:]
-            for row in try await sql?.raw(statement).all() ?? [] {
-                let status = try row.decode(column: "status", as: String.self)
-                counts[status] = try row.decode(column: "n", as: Int.self)
+            for row in try await sql.raw(statement).all() {
+                counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
-            let pipeline = query.descending ? Array(ClientStatus.allCases.reversed()) : ClientStatus.allCases
-            return pipeline.map { status in
-                Slice(conditions: ["status = \(bind: status.rawValue)"], order: "id \(direction)", count: counts[status.rawValue] ?? 0)
-            }
+            return pipelineOrder(query).map { counts[$0.rawValue] ?? 0 }
         }
+    }
+
+    /// The statuses in pipeline order (`ClientStatus`'s case order), reversed for a descending list.
+    private static func pipelineOrder(_ query: ClientListQuery) -> [ClientStatus] {
+        query.descending ? Array(ClientStatus.allCases.reversed()) : ClientStatus.allCases
     }
 
     static func appendWhere(_ conditions: [SQLQueryString], to statement: inout SQLQueryString) {
