@@ -81,7 +81,8 @@ def server():
     srv.start()
     yield srv
     srv.stop()
-    if not os.environ.get("SMARTYSALES_KEEP_E2E_DATA"): shutil.rmtree(data_dir, ignore_errors=True)
+    if not os.environ.get("SMARTYSALES_KEEP_E2E_DATA"):
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture
