@@ -17,6 +17,10 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     public var runWorkers: Bool = true
     public var workerConcurrency: Int = 4
+    /// How long a job this process claimed stays locked without renewal (`--job-lease-seconds`):
+    /// after a kill, its jobs wait this long before another worker takes them. Shorter means a
+    /// faster recovery and more frequent lease renewals (every third of it).
+    public var jobLeaseSeconds: TimeInterval = 60
     /// Cost 12 is the floor we promise; tests may lower it only through this setting.
     public var bcryptCost: UInt8 = 12
     public var environment: [String: String] = ProcessInfo.processInfo.environment

@@ -36,7 +36,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
                                           auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
                                           companyDataDefaults: CompanyDataPlatformDefaults(environment: configuration.environment),
                                           prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
-        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency, logger: logger)
+        backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency,
+                                                      logger: logger, lease: configuration.jobLeaseSeconds)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
         try await inbox.scheduleMailboxes()
     }

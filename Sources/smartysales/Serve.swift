@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Background jobs run at once in this process.")
     var workerConcurrency: Int = 4
 
+    @Option(help: "Seconds a job claimed in this process stays locked without renewal; after a kill its jobs run again after this (as `worker --lease-seconds`).")
+    var jobLeaseSeconds: Double = 60
+
     @Option(help: "PEM certificate chain: serve HTTPS directly (with --tls-key).")
     var tlsCert: String?
 
@@ -34,6 +37,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if !(jobLeaseSeconds >= 1) { throw ValidationError("--job-lease-seconds must be at least 1") }
     }
 
     func run() async throws {
@@ -46,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         configuration.databaseURL = storage.databaseURL
         configuration.runWorkers = !noWorkers
         configuration.workerConcurrency = workerConcurrency
+        configuration.jobLeaseSeconds = jobLeaseSeconds
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         configuration.trustedProxies = Set(trustedProxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

@@ -24,6 +24,60 @@ import Testing
         }
     }
 
+    @Test func amongDueJobsTheHigherPriorityIsClaimedFirst() async throws {
+        try await TestDatabase.with { db in
+            let clock = TestClock()
+            let queue = JobQueue(persistence: db, clock: clock)
+            // Due longest ago, but the lowest priority: in run_at order it would come first.
+            let low = try await queue.enqueue(NewJob(kind: "k", runAt: clock.now().addingTimeInterval(-60)))
+            let highLater = try await queue.enqueue(NewJob(kind: "k", runAt: clock.now().addingTimeInterval(-5), priority: 20))
+            let highEarlier = try await queue.enqueue(NewJob(kind: "k", runAt: clock.now().addingTimeInterval(-10), priority: 20))
+            let middle = try await queue.enqueue(NewJob(kind: "k", runAt: clock.now().addingTimeInterval(-30), priority: 10))
+            var order: [UUID] = []
+            while let job = try await queue.claim(worker: "w", lease: 300) { order.append(job.id) }
+            // Equal priorities keep their due order.
+            #expect(order == [highEarlier, highLater, middle, low])
+        }
+    }
+
+    @Test func aHighPriorityJobThatIsNotDueWaits() async throws {
+        try await TestDatabase.with { db in
+            let clock = TestClock()
+            let queue = JobQueue(persistence: db, clock: clock)
+            let urgentLater = try await queue.enqueue(NewJob(kind: "k", runAt: clock.now().addingTimeInterval(30), priority: 100))
+            let ordinary = try await queue.enqueue(NewJob(kind: "k"))
+            #expect(try await queue.claim(worker: "w", lease: 300)?.id == ordinary)
+            #expect(try await queue.claim(worker: "w", lease: 300) == nil, "the high-priority job is not due yet")
+            clock.advance(by: 31)
+            #expect(try await queue.claim(worker: "w", lease: 300)?.id == urgentLater)
+        }
+    }
+
+    @Test func aScheduleKeepsItsPriorityAcrossRuns() async throws {
+        try await TestDatabase.with { db in
+            let clock = TestClock()
+            let queue = JobQueue(persistence: db, clock: clock)
+            try await queue.schedule(key: "plain", kind: "plain", every: 10)
+            clock.advance(by: 1)
+            try await queue.schedule(key: "urgent", kind: "urgent", every: 10, priority: 5)
+            // Both due, the plain one longer: only its priority puts the urgent one ahead, in the
+            // first run and again after its completion re-armed it (again due after the plain one).
+            for round in 1...2 {
+                let first = try #require(try await queue.claim(worker: "w", lease: 30), "round \(round)")
+                let second = try #require(try await queue.claim(worker: "w", lease: 30), "round \(round)")
+                #expect(first.kind == "urgent", "round \(round)")
+                #expect(second.kind == "plain", "round \(round)")
+                try await queue.complete(second.id, worker: "w")
+                clock.advance(by: 1)
+                try await queue.complete(first.id, worker: "w")
+                clock.advance(by: 11)
+            }
+            // Scheduling again without a priority puts it back to 0: the plain one, due longer, wins.
+            try await queue.schedule(key: "urgent", kind: "urgent", every: 10)
+            #expect(try await queue.claim(worker: "w", lease: 30)?.kind == "plain")
+        }
+    }
+
     @Test func failuresBackOffThenDie() async throws {
         try await TestDatabase.with { db in
             let clock = TestClock()

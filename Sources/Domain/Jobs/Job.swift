@@ -47,12 +47,19 @@ public struct NewJob: Sendable {
     public var payload: String
     public var runAt: Date?
     public var maxAttempts: Int
+    /// Among jobs that are due, higher runs first; equal priorities run in due order. It only
+    /// orders work that is already waiting, so a job that is not yet due never jumps ahead, and a
+    /// low-priority job still runs as soon as no higher one is due (no fairness beyond that: keep
+    /// the high priorities for short jobs that unblock others, such as a sync's next batch).
+    /// Platform and scheduled jobs use 0.
+    public var priority: Int
 
-    public init(kind: String, companyID: UUID? = nil, payload: String = "{}", runAt: Date? = nil, maxAttempts: Int = 8) {
+    public init(kind: String, companyID: UUID? = nil, payload: String = "{}", runAt: Date? = nil, maxAttempts: Int = 8, priority: Int = 0) {
         self.kind = kind
         self.companyID = companyID
         self.payload = payload
         self.runAt = runAt
         self.maxAttempts = maxAttempts
+        self.priority = priority
     }
 }

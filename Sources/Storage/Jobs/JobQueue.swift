@@ -52,9 +52,10 @@ public struct JobQueue: Sendable {
     /// buried (`dead`) is due again at once: scheduling it again is how it is revived (a mailbox
     /// whose password was wrong, fixed by its owner). `companyID` is the tenant the runs act for.
     /// A new schedule's first run is due at `firstRunAt` (now by default): a saved search that
-    /// has just run by hand waits a whole period before its schedule runs it again.
+    /// has just run by hand waits a whole period before its schedule runs it again. Every run
+    /// has `priority` (see `NewJob.priority`); calling again with another one changes it.
     public func schedule(key: String, kind: String, every interval: TimeInterval, payload: String = "{}", companyID: UUID? = nil,
-                         firstRunAt: Date? = nil) async throws {
+                         firstRunAt: Date? = nil, priority: Int = 0) async throws {
         let db = persistence.database
         if let existing = try await JobModel.query(on: db).filter(\.$scheduleKey == key).first() {
             var changed = false
@@ -66,6 +67,10 @@ public struct JobQueue: Sendable {
             if existing.payload != payload || existing.companyID != companyID {
                 existing.payload = payload
                 existing.companyID = companyID
+                changed = true
+            }
+            if existing.priority != priority {
+                existing.priority = priority
                 changed = true
             }
             if existing.status == JobStatus.dead.rawValue {
@@ -81,7 +86,8 @@ public struct JobQueue: Sendable {
             }
             return
         }
-        let model = JobModel.fresh(NewJob(kind: kind, companyID: companyID, payload: payload, runAt: firstRunAt ?? clock.now()), now: clock.now())
+        let model = JobModel.fresh(NewJob(kind: kind, companyID: companyID, payload: payload, runAt: firstRunAt ?? clock.now(), priority: priority),
+                                   now: clock.now())
         model.scheduleKey = key
         model.repeatSeconds = max(1, Int(interval))
         do {
@@ -105,7 +111,8 @@ public struct JobQueue: Sendable {
     // MARK: Consuming
 
     /// Takes the next due job for `worker` with a lease of `lease` seconds, or `nil` when none
-    /// is due. Also buries jobs whose worker died on their last allowed attempt.
+    /// is due: the highest `priority` first, then the longest overdue. Also buries jobs whose
+    /// worker died on their last allowed attempt.
     public func claim(worker: String, lease: TimeInterval, kinds: [String]? = nil) async throws -> Job? {
         try await buryAbandoned()
         let now = clock.now()
@@ -121,7 +128,7 @@ public struct JobQueue: Sendable {
             WHERE id = (
                 SELECT id FROM jobs
                 WHERE ((status = 'queued' AND run_at <= \(bind: now)) OR (status = 'running' AND locked_until < \(bind: now)))\(kindClause)
-                ORDER BY run_at
+                ORDER BY priority DESC, run_at
                 LIMIT 1\(lockClause)
             )
             RETURNING id
@@ -300,6 +307,7 @@ extension JobModel {
         model.runAt = job.runAt ?? now
         model.attempts = 0
         model.maxAttempts = max(1, job.maxAttempts)
+        model.priority = job.priority
         model.createdAt = now
         model.updatedAt = now
         return model

@@ -34,6 +34,7 @@ enum SchemaMigrations {
             M0026CreateProspectSearches(),
             M0027CreateProspectSearchRuns(),
             M0028CreateProspectResults(),
+            M0029AddJobPriority(),
         ] as [any Migration])
         return migrations
     }

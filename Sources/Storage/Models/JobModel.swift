@@ -12,6 +12,8 @@ final class JobModel: Model, @unchecked Sendable {
     @Field(key: "run_at") var runAt: Date
     @Field(key: "attempts") var attempts: Int
     @Field(key: "max_attempts") var maxAttempts: Int
+    /// Higher is claimed first among due jobs (`NewJob.priority`); added by M0029.
+    @Field(key: "priority") var priority: Int
     @OptionalField(key: "last_error") var lastError: String?
     @OptionalField(key: "locked_by") var lockedBy: String?
     @OptionalField(key: "locked_until") var lockedUntil: Date?

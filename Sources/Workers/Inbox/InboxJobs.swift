@@ -20,6 +20,32 @@ public enum InboxJobs {
     /// Messages named by one classify job.
     public static let classifyChunkSize = 50
 
+    // MARK: Priorities
+
+    // Among due jobs the queue takes the highest priority first (`NewJob.priority`). The order
+    // follows what a person waits for, and what unblocks the most work:
+    //
+    // - A sync first. A sync that stores a batch queues its classify jobs and then its own
+    //   continuation; in due order that continuation would wait behind every classify job of the
+    //   batch, and an import of thousands of messages would crawl. New mail shown in the inbox is
+    //   the first thing a person sees. A mailbox usually has one sync due at a time (its
+    //   continuation, or a poll), so with several workers the classify jobs still run beside
+    //   it. Polls and IDLE's syncs share the priority: they are how new mail arrives at all.
+    // - Label (and relabel) next, above classify: a label job is queued by a classify job that
+    //   has just finished, and writes that chunk's labels back in one short session, so labels
+    //   appear in the mailbox chunk by chunk soon after the mail, instead of only after the last
+    //   chunk of a big import is classified. It also keeps the pending label actions (rows in the
+    //   database) from piling up. A relabel is a person's correction they are looking at.
+    // - Classify at 0, with the rest of the platform's jobs: it is the bulk of the work, and a
+    //   priority above 0 would let a large import hold back a prospect search someone started.
+
+    /// `inbox.sync`, its continuations and its polling schedule.
+    public static let syncPriority = 20
+    /// `inbox.label` and `inbox.relabel`.
+    public static let labelPriority = 10
+    /// `inbox.classify`.
+    public static let classifyPriority = 0
+
     public struct SyncPayload: Codable, Sendable, Equatable {
         public var mailboxID: UUID
 
@@ -76,11 +102,11 @@ public enum InboxJobs {
 
     /// A sync of `mailboxID` now (or at `runAt`).
     public static func sync(mailboxID: UUID, companyID: UUID, runAt: Date? = nil) -> NewJob {
-        NewJob(kind: syncKind, companyID: companyID, payload: encode(SyncPayload(mailboxID: mailboxID)), runAt: runAt)
+        NewJob(kind: syncKind, companyID: companyID, payload: encode(SyncPayload(mailboxID: mailboxID)), runAt: runAt, priority: syncPriority)
     }
 
     public static func classify(messageIDs: [UUID], companyID: UUID) -> NewJob {
-        NewJob(kind: classifyKind, companyID: companyID, payload: encode(ClassifyPayload(messageIDs: messageIDs)))
+        NewJob(kind: classifyKind, companyID: companyID, payload: encode(ClassifyPayload(messageIDs: messageIDs)), priority: classifyPriority)
     }
 
     /// Classify jobs for `messageIDs`, `classifyChunkSize` messages each.
@@ -91,13 +117,13 @@ public enum InboxJobs {
     }
 
     public static func label(mailboxID: UUID, companyID: UUID) -> NewJob {
-        NewJob(kind: labelKind, companyID: companyID, payload: encode(LabelPayload(mailboxID: mailboxID)))
+        NewJob(kind: labelKind, companyID: companyID, payload: encode(LabelPayload(mailboxID: mailboxID)), priority: labelPriority)
     }
 
     /// What the web UI enqueues after `ClassificationRepository.correct`.
     public static func relabel(messageID: UUID, previousCategoryID: UUID?, companyID: UUID) -> NewJob {
         NewJob(kind: relabelKind, companyID: companyID,
-               payload: encode(RelabelPayload(messageID: messageID, previousCategoryID: previousCategoryID)))
+               payload: encode(RelabelPayload(messageID: messageID, previousCategoryID: previousCategoryID)), priority: labelPriority)
     }
 
     // MARK: Payload text

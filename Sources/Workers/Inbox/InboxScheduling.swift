@@ -27,7 +27,7 @@ public struct InboxScheduling: Sendable {
     public func scheduleSync(for mailbox: Mailbox, interval: TimeInterval = InboxScheduling.defaultSyncInterval) async throws {
         try await queue.schedule(
             key: Self.syncScheduleKey(mailboxID: mailbox.id), kind: InboxJobs.syncKind, every: max(1, interval),
-            payload: InboxJobs.syncPayload(mailboxID: mailbox.id), companyID: mailbox.companyID)
+            payload: InboxJobs.syncPayload(mailboxID: mailbox.id), companyID: mailbox.companyID, priority: InboxJobs.syncPriority)
     }
 
     public func unscheduleSync(mailboxID: UUID) async throws {

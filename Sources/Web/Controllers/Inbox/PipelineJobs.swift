@@ -1,9 +1,12 @@
 import Domain
 import Foundation
 import Storage
+import Workers
 
 /// The inbox pipeline's jobs as the web side starts them. The kinds and payloads are the
 /// pipeline's contract (its handlers in Workers decode exactly these); the web never runs them.
+/// Their priorities are the pipeline's (`InboxJobs.syncPriority` and the rest): the web and the
+/// workers renew the same polling schedule, and a different priority would flip it each time.
 enum PipelineJobs {
     static let syncKind = "inbox.sync"
     static let relabelKind = "inbox.relabel"
@@ -54,8 +57,9 @@ enum PipelineJobs {
     /// Every run acts for the mailbox's company.
     static func startSync(_ jobs: JobQueue, mailbox: Mailbox) async throws {
         let payload = try json(MailboxPayload(mailboxID: mailbox.id))
-        try await jobs.schedule(key: scheduleKey(mailbox.id), kind: syncKind, every: pollingInterval, payload: payload, companyID: mailbox.companyID)
-        try await jobs.enqueue(NewJob(kind: syncKind, companyID: mailbox.companyID, payload: payload))
+        try await jobs.schedule(key: scheduleKey(mailbox.id), kind: syncKind, every: pollingInterval, payload: payload, companyID: mailbox.companyID,
+                                priority: InboxJobs.syncPriority)
+        try await jobs.enqueue(NewJob(kind: syncKind, companyID: mailbox.companyID, payload: payload, priority: InboxJobs.syncPriority))
     }
 
     /// No more polling: the mailbox was paused or removed. (A sync that finds it so would stop
@@ -66,17 +70,19 @@ enum PipelineJobs {
 
     /// One sync now, for "sync now".
     static func syncNow(_ jobs: JobQueue, mailbox: Mailbox) async throws {
-        try await jobs.enqueue(NewJob(kind: syncKind, companyID: mailbox.companyID, payload: try json(MailboxPayload(mailboxID: mailbox.id))))
+        try await jobs.enqueue(NewJob(kind: syncKind, companyID: mailbox.companyID, payload: try json(MailboxPayload(mailboxID: mailbox.id)),
+                                      priority: InboxJobs.syncPriority))
     }
 
     /// Carries out the mailbox's pending label actions (after a person asked to retry failed ones).
     static func label(_ jobs: JobQueue, companyID: UUID, mailboxID: UUID) async throws {
-        try await jobs.enqueue(NewJob(kind: labelKind, companyID: companyID, payload: try json(MailboxPayload(mailboxID: mailboxID))))
+        try await jobs.enqueue(NewJob(kind: labelKind, companyID: companyID, payload: try json(MailboxPayload(mailboxID: mailboxID)),
+                                      priority: InboxJobs.labelPriority))
     }
 
     /// Writes a corrected category back into the mailbox (the old label off, the new one on).
     static func relabel(_ jobs: JobQueue, companyID: UUID, messageID: UUID, previousCategoryID: UUID?) async throws {
         let payload = try json(RelabelPayload(messageID: messageID, previousCategoryID: previousCategoryID))
-        try await jobs.enqueue(NewJob(kind: relabelKind, companyID: companyID, payload: payload))
+        try await jobs.enqueue(NewJob(kind: relabelKind, companyID: companyID, payload: payload, priority: InboxJobs.labelPriority))
     }
 }
