@@ -1,30 +1,24 @@
 import Domain
 import Foundation
-import Mustache
 
-/// One Mustache library per language, with every `{{t.key}}` already replaced by its escaped
+/// One template library per language, with every `{{t.key}}` already replaced by its escaped
 /// text. Most tokens on a page are UI strings; resolving each through the context stack at
 /// every render was the largest cost of a page view, and the strings never change while the
 /// process runs.
 enum LocalizedTemplates {
-    static func libraries(templates directory: URL, localizer: Localizer) throws -> [AppLocale: MustacheLibrary] {
-        MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
+    static func libraries(templates directory: URL, localizer: Localizer) throws -> [AppLocale: TemplateLibrary] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
-        var libraries: [AppLocale: MustacheLibrary] = [:]
+        var libraries: [AppLocale: TemplateLibrary] = [:]
         for locale in AppLocale.allCases {
-            var library = MustacheLibrary()
+            var library = TemplateLibrary()
             for file in files {
                 let source = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-                try library.register(contentTypePragma + inline(source, locale: locale, localizer: localizer), named: String(file.dropLast(".mustache".count)))
+                try library.register(inline(source, locale: locale, localizer: localizer), named: String(file.dropLast(".mustache".count)))
             }
             libraries[locale] = library
         }
         return libraries
     }
-
-    /// Every template escapes with `FastHTMLContentType`: the pragma applies to the template it
-    /// opens and to the sections and partials rendered from it.
-    static let contentTypePragma = "{{% CONTENT_TYPE: \(FastHTMLContentType.name) }}"
 
     /// Substitutes the strings. The text is HTML-escaped exactly as `{{…}}` would have escaped
     /// it, and braces become character references so a string can never open a Mustache tag.

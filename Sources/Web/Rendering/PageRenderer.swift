@@ -1,15 +1,14 @@
 import Domain
 import Foundation
 import Hummingbird
-import Mustache
 
 /// Renders templates from `Resources/Templates` into HTML responses in the visitor's language.
 public struct PageRenderer: Sendable {
     /// Per language, UI strings already in place; see ``LocalizedTemplates``.
-    let libraries: [AppLocale: MustacheLibrary]
+    let libraries: [AppLocale: TemplateLibrary]
     let localizer: Localizer
 
-    init(libraries: [AppLocale: MustacheLibrary], localizer: Localizer) {
+    init(libraries: [AppLocale: TemplateLibrary], localizer: Localizer) {
         self.libraries = libraries
         self.localizer = localizer
     }
@@ -25,7 +24,7 @@ public struct PageRenderer: Sendable {
     func page(_ template: String, titleKey: String, content: Any = EmptyContent(), request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
         let common = commonView(titleKey: titleKey, request: request, context: context)
         let library = libraries[context.visitor.locale] ?? libraries[.fallback]!
-        let html = library.render(PageView.make(common: common, content: content), withTemplate: template) ?? "template \(template) missing"
+        let html = library.render(template, PageView.make(common: common, content: content)) ?? "template \(template) missing"
         return Self.html(html, status: status)
     }
 
