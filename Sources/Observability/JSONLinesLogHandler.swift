@@ -110,6 +110,13 @@ enum JSONText {
     /// Cyrillic included, stays as UTF-8 so the files remain readable with `less` and `grep`.
     static func appendString(_ text: String, to out: inout String) {
         out += "\""
+        // Most values need no escape at all: copied whole. (0xE2 leads U+2028 and U+2029, and
+        // sends the text through the careful path below with many harmless characters.)
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -38,4 +38,37 @@ import Testing
         await #expect(throws: Failure.self) { try await cache.value(for: "a") { throw Failure() } }
         #expect(try await cache.value(for: "a") { 7 } == 7)
     }
+
+    @Test func whileOneCallerRefreshesOthersGetTheExpiredValue() async throws {
+        let clock = ManualInstant()
+        let cache = ExpiringCache<String, Int>(lifetime: .seconds(2), now: { clock.now })
+        #expect(await cache.value(for: "a") { 1 } == 1)
+        clock.advance(.seconds(3))
+
+        // The first caller after expiry loads; it is held inside its load until released.
+        let (started, startedSignal) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseSignal) = AsyncStream.makeStream(of: Void.self)
+        let refreshing = Task {
+            await cache.value(for: "a") {
+                startedSignal.yield()
+                for await _ in release { break }
+                return 2
+            }
+        }
+        for await _ in started { break }
+        #expect(await cache.value(for: "a") { Issue.record("a second load while one runs"); return -1 } == 1, "the expired value meanwhile")
+        releaseSignal.yield()
+        #expect(await refreshing.value == 2)
+        #expect(await cache.value(for: "a") { -1 } == 2, "the new value once loaded")
+    }
+
+    @Test func aFailedRefreshLetsTheNextCallerLoad() async throws {
+        struct Failure: Error {}
+        let clock = ManualInstant()
+        let cache = ExpiringCache<String, Int>(lifetime: .seconds(2), now: { clock.now })
+        #expect(await cache.value(for: "a") { 1 } == 1)
+        clock.advance(.seconds(3))
+        await #expect(throws: Failure.self) { try await cache.value(for: "a") { throw Failure() } }
+        #expect(try await cache.value(for: "a") { 3 } == 3)
+    }
 }
