@@ -25,7 +25,9 @@ struct SessionMiddleware: RouterMiddleware {
         let mayWrite = !Self.safeMethods.contains(request.method)
         defer { if mayWrite { lookup.invalidateAll() } }
 
-        if let cookie = request.cookies[Cookies.session]?.value, let found = try await lookup.resolve(cookie: cookie) {
+        // Parsed once: Hummingbird parses the header again at every `request.cookies`.
+        let cookies = request.cookies
+        if let cookie = cookies[Cookies.session]?.value, let found = try await lookup.resolve(cookie: cookie) {
             context.visitor.sessionCookie = cookie
             context.visitor.session = found.session
             if found.session.userID != nil {
@@ -47,7 +49,7 @@ struct SessionMiddleware: RouterMiddleware {
         }
 
         if context.visitor.identity == nil, context.visitor.session?.pendingUserID == nil,
-           let remembered = request.cookies[Cookies.remember]?.value {
+           let remembered = cookies[Cookies.remember]?.value {
             switch try await rememberTokens.redeem(remembered) {
             case .valid(let userID, let rotated):
                 if let identity = try await identity(for: userID) {
@@ -72,16 +74,17 @@ struct SessionMiddleware: RouterMiddleware {
         }
 
         // CSRF binding: the session id when there is one, else an anonymous cookie (made on demand).
-        let anonymous = request.cookies[Cookies.anonymous].map(\.value).flatMap { $0.count >= 32 ? $0 : nil }
+        let anonymous = cookies[Cookies.anonymous].map(\.value).flatMap { $0.count >= 32 ? $0 : nil }
         context.visitor.csrf = CSRFBinding(tokens: csrf, binding: context.visitor.sessionCookie ?? anonymous)
         context.visitor.locale = context.visitor.identity?.user.locale
-            ?? request.cookies[Cookies.locale].flatMap { AppLocale(rawValue: $0.value) }
+            ?? cookies[Cookies.locale].flatMap { AppLocale(rawValue: $0.value) }
             ?? AppLocale.preferred(fromAcceptLanguage: request.headers[.acceptLanguage])
 
         var response = try await next(request, context)
         if let anonymousCookie = context.visitor.csrf.newAnonymousCookie {
             cookiesToSet.append(Cookies.make(Cookies.anonymous, anonymousCookie, maxAge: nil, secure: secure))
         }
+        guard !cookiesToSet.isEmpty else { return response }
         // A handler that set a cookie of the same name (sign-in, sign-out) has the last word.
         let setByHandler = Set(response.headers[values: .setCookie].compactMap { $0.split(separator: "=").first.map(String.init) })
         for cookie in cookiesToSet where !setByHandler.contains(cookie.name) {
