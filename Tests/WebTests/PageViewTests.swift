@@ -32,36 +32,38 @@ import Testing
     }
 }
 
-private extension String {
-    /// The fields a `TemplateFields` type lists by hand are exactly its stored properties, with
-    /// the same values `Mirror` would have found.
-    static func mirrorFields(_ value: Any) -> [String: String] {
-        var fields: [String: String] = [:]
-        for child in Mirror(reflecting: value).children {
-            guard let label = child.label else { continue }
-            let inner = Mirror(reflecting: child.value)
-            if inner.displayStyle == .optional {
-                if let some = inner.children.first { fields[label] = "\(some.value)" }
-            } else {
-                fields[label] = "\(child.value)"
-            }
-        }
-        return fields
-    }
-
+extension PageViewTests {
     @Test func handWrittenTemplateFieldsMatchTheStructs() {
         let row = ClientListing.Row(
             id: "1", url: "/clients/1", name: "ООО «Ромашка» & Co", inn: "7707083893", regionCode: "77", regionName: "Москва",
             okvedCode: "62.01", okvedName: "Разработка", revenue: "1 000", headcount: "12", status: "new", statusLabel: "Новый",
             enrichment: "pending", enrichmentLabel: "В очереди", createdAt: "29.11.2026")
-        #expect(row.templateFields.mapValues { "\($0)" } == Self.mirrorFields(row))
+        #expect(TemplateValue.object(row.templateFields) == TemplateValue.reflecting(row))
         let sparse = ClientListing.Row(
             id: "2", url: "/clients/2", name: "ИП", inn: "500100732259", regionCode: nil, regionName: nil, okvedCode: nil,
             okvedName: nil, revenue: nil, headcount: nil, status: "won", statusLabel: "Сделка", enrichment: "empty",
             enrichmentLabel: "Пусто", createdAt: "1.1.2026")
-        #expect(sparse.templateFields.mapValues { "\($0)" } == Self.mirrorFields(sparse))
+        #expect(TemplateValue.object(sparse.templateFields) == TemplateValue.reflecting(sparse))
         let option = InboxViews.Option(value: "77", label: "77 — Москва", selected: true)
-        #expect(option.templateFields.mapValues { "\($0)" } == Self.mirrorFields(option))
+        #expect(TemplateValue.object(option.templateFields) == TemplateValue.reflecting(option))
+
+        let dashboard = DashboardController.DashboardView(stats: .init(users: 3, signedInToday: 1, jobsQueued: 7, jobsDead: 0))
+        #expect(TemplateValue.object(dashboard.templateFields) == TemplateValue.reflecting(dashboard))
+
+        for tenant in [nil, "ООО Ромашка"] {
+            let list = ClientListing.ListView(
+                rows: [row, sparse], hasRows: true, total: "2", filters: ClientFilters(query: "region=77&status=new&q=%D0%90"), isFiltered: true,
+                errors: ["region": "Нет такого региона"], hasErrors: true, statusOptions: [option], enrichmentOptions: [option, option],
+                regionOptions: [option], orderFields: [.init(name: "sort", value: "name")],
+                sortName: .init(url: "/clients?sort=name", arrow: "↑", ariaSort: "ascending"), sortRevenue: .init(url: "/r", arrow: "", ariaSort: "none"),
+                sortHeadcount: .init(url: "/h", arrow: "", ariaSort: "none"), sortStatus: .init(url: "/s", arrow: "", ariaSort: "none"),
+                sortCreated: .init(url: "/c", arrow: "↓", ariaSort: "descending"),
+                pagination: .init(isShown: true, page: "2", pageCount: "9", hasPrevious: true, previousURL: "/p1", hasNext: true, nextURL: "/p3"),
+                figures: [.init(state: "pending", label: "В очереди", count: "5")], pendingCount: 5, isPending: true, basePath: "/clients",
+                filterQuery: "region=77", canWork: true, isConsole: tenant != nil, enrichCap: "10 000", canViewUsage: false,
+                tenantName: tenant, tenantURL: tenant.map { _ in "/admin/tenants/1" })
+            #expect(TemplateValue.object(list.templateFields) == TemplateValue.reflecting(list), "\(tenant ?? "own")")
+        }
     }
 
     @Test func fastEscapingEscapesWhatMustacheEscapes() {

@@ -56,7 +56,9 @@ public struct OKVEDTree: Sendable {
 
     /// The entry for a code as typed: `62.01`, `6201`, ` j `.
     public func entry(_ code: String) -> OKVEDEntry? {
-        positions[Self.normalizedCode(code)].map { entries[$0] }
+        // Codes read back from storage are written as the tree writes them: found without the
+        // normalisation, whose Foundation trimming was a twentieth of a client-list view.
+        (positions[code] ?? positions[Self.normalizedCode(code)]).map { entries[$0] }
     }
 
     public subscript(code: String) -> OKVEDEntry? { entry(code) }

@@ -23,8 +23,8 @@ struct DashboardController {
         let stats: Stats
 
         /// By hand: this is every user's home page, and `Mirror` over it was a twentieth of a view.
-        var templateFields: [String: Any] {
-            ["stats": TemplateValue.object([
+        var templateFields: [String: TemplateValue] {
+            ["stats": .object([
                 "users": .integer(stats.users), "signedInToday": .integer(stats.signedInToday),
                 "jobsQueued": .integer(stats.jobsQueued), "jobsDead": .integer(stats.jobsDead),
             ])]

@@ -39,17 +39,18 @@ struct ClientListing {
         let enrichmentLabel: String
         let createdAt: String
 
-        var templateFields: [String: Any] {
-            var fields: [String: Any] = [
-                "id": id, "url": url, "name": name, "inn": inn, "status": status, "statusLabel": statusLabel,
-                "enrichment": enrichment, "enrichmentLabel": enrichmentLabel, "createdAt": createdAt,
+        var templateFields: [String: TemplateValue] {
+            var fields: [String: TemplateValue] = [
+                "id": .text(id), "url": .text(url), "name": .text(name), "inn": .text(inn), "status": .text(status),
+                "statusLabel": .text(statusLabel), "enrichment": .text(enrichment), "enrichmentLabel": .text(enrichmentLabel),
+                "createdAt": .text(createdAt),
             ]
-            if let regionCode { fields["regionCode"] = regionCode }
-            if let regionName { fields["regionName"] = regionName }
-            if let okvedCode { fields["okvedCode"] = okvedCode }
-            if let okvedName { fields["okvedName"] = okvedName }
-            if let revenue { fields["revenue"] = revenue }
-            if let headcount { fields["headcount"] = headcount }
+            fields["regionCode"] = .text(regionCode)
+            fields["regionName"] = .text(regionName)
+            fields["okvedCode"] = .text(okvedCode)
+            fields["okvedName"] = .text(okvedName)
+            fields["revenue"] = .text(revenue)
+            fields["headcount"] = .text(headcount)
             return fields
         }
     }
@@ -86,7 +87,7 @@ struct ClientListing {
         let count: String
     }
 
-    struct ListView {
+    struct ListView: TemplateFields {
         let rows: [Row]
         let hasRows: Bool
         let total: String
@@ -119,6 +120,28 @@ struct ClientListing {
         /// The console's tenant.
         let tenantName: String?
         let tenantURL: String?
+
+        /// By hand: reflecting this view and casting what it found was a fifth of a list view.
+        var templateFields: [String: TemplateValue] {
+            var fields: [String: TemplateValue] = [
+                "rows": .list(rows), "hasRows": .flag(hasRows), "total": .text(total), "isFiltered": .flag(isFiltered),
+                "errors": .object(errors.mapValues { .text($0) }), "hasErrors": .flag(hasErrors),
+                "statusOptions": .list(statusOptions), "enrichmentOptions": .list(enrichmentOptions), "regionOptions": .list(regionOptions),
+                "pendingCount": .integer(pendingCount), "isPending": .flag(isPending), "basePath": .text(basePath),
+                "filterQuery": .text(filterQuery), "canWork": .flag(canWork), "isConsole": .flag(isConsole), "enrichCap": .text(enrichCap),
+                "canViewUsage": .flag(canViewUsage),
+            ]
+            // A handful of small values each: reflection is cheap enough for them.
+            let reflected: [String: Any] = [
+                "filters": filters, "orderFields": orderFields, "sortName": sortName, "sortRevenue": sortRevenue,
+                "sortHeadcount": sortHeadcount, "sortStatus": sortStatus, "sortCreated": sortCreated, "pagination": pagination,
+                "figures": figures,
+            ]
+            for (name, value) in reflected { fields[name] = TemplateValue.from(value) }
+            fields["tenantName"] = .text(tenantName)
+            fields["tenantURL"] = .text(tenantURL)
+            return fields
+        }
     }
 
     /// The page's view, and whether a filter was refused (the page is then answered 422).

@@ -9,7 +9,7 @@ enum InboxViews {
         let label: String
         let selected: Bool
 
-        var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
+        var templateFields: [String: TemplateValue] { ["value": .text(value), "label": .text(label), "selected": .flag(selected)] }
     }
 
     /// A category as a coloured chip.

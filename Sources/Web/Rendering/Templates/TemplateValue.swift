@@ -29,7 +29,7 @@ enum TemplateValue: Equatable, Sendable {
         case let table as [String: String]: return .object(table.mapValues { .text($0) })
         case let fields as [String: Any]: return .object(fields.compactMapValues(from))
         case let items as [Any]: return .list(items.compactMap(from))
-        case let fields as any TemplateFields: return .object(fields.templateFields.compactMapValues(from))
+        case let fields as any TemplateFields: return .object(fields.templateFields)
         default: return reflecting(value)
         }
     }
