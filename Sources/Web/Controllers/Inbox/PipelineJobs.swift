@@ -83,6 +83,6 @@ enum PipelineJobs {
     /// Writes a corrected category back into the mailbox (the old label off, the new one on).
     static func relabel(_ jobs: JobQueue, companyID: UUID, messageID: UUID, previousCategoryID: UUID?) async throws {
         let payload = try json(RelabelPayload(messageID: messageID, previousCategoryID: previousCategoryID))
-        try await jobs.enqueue(NewJob(kind: relabelKind, companyID: companyID, payload: payload, priority: InboxJobs.labelPriority))
+        try await jobs.enqueue(NewJob(kind: relabelKind, companyID: companyID, payload: payload, priority: InboxJobs.relabelPriority))
     }
 }
