@@ -210,6 +210,19 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // The fake Exchange (EWS) server, its own target so MailProtocolsTests and WorkersTests can share it (a test target cannot import another).
+        // Its `@testable import MailProtocols` needs testability: debug builds and `swift test`, not `swift build -c release` of everything.
+        .target(
+            name: "EWSFake",
+            dependencies: [
+                "MailProtocols", "MIME",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EWSFake",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MIMETests",
             dependencies: ["MIME", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -218,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "MailProtocolsTests",
             dependencies: [
-                "MailProtocols", "MIME",
+                "MailProtocols", "MIME", "EWSFake",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -248,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "WorkersTests",
             dependencies: [
-                "Workers", "Storage", "Domain", "TestSupport", "MailProtocols", "MIME", "LLM", "ProviderFakes", "CompanyData",
+                "Workers", "Storage", "Domain", "TestSupport", "MailProtocols", "MIME", "LLM", "ProviderFakes", "CompanyData", "EWSFake",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

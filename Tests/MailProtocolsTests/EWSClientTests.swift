@@ -1,3 +1,4 @@
+import EWSFake
 import Foundation
 import MIME
 import Testing

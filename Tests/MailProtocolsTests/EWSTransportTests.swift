@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EWSFake
 import Foundation
 import Testing
 @testable import MailProtocols

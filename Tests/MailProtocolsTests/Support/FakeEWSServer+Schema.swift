@@ -1,4 +1,5 @@
 import Dispatch
+import EWSFake
 import Foundation
 
 /// Checks the requests the EWS client sent against Microsoft's schema, with the validator

@@ -1,4 +1,5 @@
 import Domain
+import EWSFake
 import Foundation
 import LLM
 import Logging
@@ -24,8 +25,8 @@ final class MemoryAuditSink: AuditSink {
     func of(kind: String) -> [AuditEvent] { all.filter { $0.kind == kind } }
 }
 
-/// One test database with the inbox repositories, a tenant helper, Dovecot mailboxes, the
-/// pipeline and a way to run its jobs until the queue is empty.
+/// One test database with the inbox repositories, a tenant helper, Dovecot and fake Exchange
+/// mailboxes, the pipeline and a way to run its jobs until the queue is empty.
 struct PipelineWorld {
     let db: Persistence
     let secretBox: SecretBox
@@ -87,18 +88,38 @@ struct PipelineWorld {
         return try await mailboxes.create(member, draft, secret: "app-password-1")
     }
 
+    /// A mailbox on the fake Exchange server, signing in as its account (`CORP\anna` and its
+    /// password) with `auth`, at the fake's EWS URL (plain HTTP on loopback, which only
+    /// `exchangeFactory` lets through).
+    func exchangeMailbox(_ member: TenantMember, _ server: FakeEWSServer, auth: ExchangeAuth) async throws -> Mailbox {
+        let draft = MailboxDraft(
+            kind: .exchange, displayName: "Exchange", address: EmailAddress(server.account.upn)!, username: server.account.login,
+            connection: .exchange(ExchangeSettings(ewsURL: server.ewsURL.absoluteString, auth: auth)))
+        return try await mailboxes.create(member, draft, secret: server.account.password)
+    }
+
     static func factory(folder: String, batchSize: Int = 200) -> MailboxConnectorFactory {
         MailboxConnectorFactory(options: MailboxConnectorFactory.Options(
             imapFolder: folder, imapBatchSize: batchSize, connectTimeout: .seconds(10), commandTimeout: .seconds(30)))
     }
 
+    /// The factory for mailboxes on the fake Exchange server: `http://127.0.0.1` allowed, and
+    /// `changesPerBatch` changes a SyncFolderItems (a batch the sync stores before asking again).
+    static func exchangeFactory(changesPerBatch: Int = 100) -> MailboxConnectorFactory {
+        MailboxConnectorFactory(options: MailboxConnectorFactory.Options(
+            ewsChangesPerBatch: changesPerBatch, allowsInsecureEWSOnLoopback: true, connectTimeout: .seconds(10), commandTimeout: .seconds(30)))
+    }
+
+    /// The pipeline over this database; `factory` opens the mailboxes (by default the Dovecot
+    /// one for `folder`), unless `connectors` are given.
     func pipeline(
         folder: String = "INBOX", batchSize: Int = 200, llm: any LLMConfigurationSource = FixedLLMConfigurationSource([]),
-        connectors: (any MailboxConnecting)? = nil, maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun
+        factory: MailboxConnectorFactory? = nil, connectors: (any MailboxConnecting)? = nil,
+        maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun
     ) -> InboxPipeline {
         InboxPipeline(
             persistence: db, secretBox: secretBox, auditSink: audit, llmConfigurations: llm,
-            factory: Self.factory(folder: folder, batchSize: batchSize), connectors: connectors,
+            factory: factory ?? Self.factory(folder: folder, batchSize: batchSize), connectors: connectors,
             maximumMessagesPerSync: maximumMessagesPerSync, logger: Self.logger)
     }
 

@@ -6,7 +6,8 @@ import NIOCore
 import Synchronization
 @testable import MailProtocols
 
-// A small Exchange Web Services server of our own for the EWS client's tests: Hummingbird on
+// A small Exchange Web Services server of our own for the EWS client's tests (MailProtocolsTests)
+// and the inbox pipeline's over Exchange (WorkersTests): Hummingbird on
 // 127.0.0.1 with a port the system picks, an in-memory mailbox (inbox and Sent Items), and the
 // operations the client uses, answered the way Exchange 2013–2019 documents them:
 //
@@ -43,18 +44,29 @@ struct FakeEWSContext: RequestContext {
     var maxUploadSize: Int { 64 << 20 }
 }
 
-final class FakeEWSServer: Sendable {
-    struct Account: Sendable {
+public final class FakeEWSServer: Sendable {
+    public struct Account: Sendable {
         /// How Basic sends the user: `CORP\anna`.
-        var login = "CORP\\anna"
+        public var login: String
         /// The UPN, accepted by Basic and NTLM (with an empty domain) alike.
-        var upn = "anna@romashka.ru"
-        var ntlmUser = "anna"
-        var ntlmDomain = "CORP"
-        var password = "Пароль-2026!"
+        public var upn: String
+        public var ntlmUser: String
+        public var ntlmDomain: String
+        public var password: String
+
+        public init(
+            login: String = "CORP\\anna", upn: String = "anna@romashka.ru", ntlmUser: String = "anna", ntlmDomain: String = "CORP",
+            password: String = "Пароль-2026!"
+        ) {
+            self.login = login
+            self.upn = upn
+            self.ntlmUser = ntlmUser
+            self.ntlmDomain = ntlmDomain
+            self.password = password
+        }
     }
 
-    enum AuthMode: Sendable {
+    public enum AuthMode: Sendable {
         case basic
         case ntlm
         case basicAndNTLM
@@ -65,7 +77,7 @@ final class FakeEWSServer: Sendable {
         var offersNTLM: Bool { self == .ntlm || self == .basicAndNTLM }
     }
 
-    enum Fault: Sendable, Equatable {
+    public enum Fault: Sendable, Equatable {
         /// A SOAP fault ErrorServerBusy with this BackOffMilliseconds, HTTP 500; nothing is done.
         case serverBusy(backOffMilliseconds: Int)
         /// An Outlook-on-the-web sign-in page with 200, as a reverse proxy serves it.
@@ -78,43 +90,44 @@ final class FakeEWSServer: Sendable {
         case dropConnection
     }
 
-    struct Item: Sendable, Equatable {
-        var id: String
-        var version = 1
-        var folder = "inbox"
-        var kind = "Message"
-        var subject: String
-        var from: MailAddress?
-        var to: [MailAddress]
-        var receivedAt: Date
-        var textBody: String
-        var categories: [String]
+    public struct Item: Sendable, Equatable {
+        public var id: String
+        public var version = 1
+        public var folder = "inbox"
+        public var kind = "Message"
+        public var subject: String
+        public var from: MailAddress?
+        public var to: [MailAddress]
+        public var receivedAt: Date
+        public var textBody: String
+        /// The Outlook categories, in the order they were set.
+        public var categories: [String]
         /// Without angle brackets.
-        var internetMessageID: String
-        var inReplyTo: String?
-        var references: String?
+        public var internetMessageID: String
+        public var inReplyTo: String?
+        public var references: String?
 
-        var changeKey: String { "CQAAABYAAA\(version)" }
-        var preview: String { String(textBody.prefix(256)) }
+        public var changeKey: String { "CQAAABYAAA\(version)" }
+        public var preview: String { String(textBody.prefix(256)) }
     }
 
-    struct SentMessage: Sendable {
-        let mime: [UInt8]
-        let summary: MessageSummary
-        let disposition: String
-        let savedItemFolder: String?
-        let bcc: [String]
-        let inReplyTo: String?
-        let references: String?
+    public struct SentMessage: Sendable {
+        public let mime: [UInt8]
+        public let summary: MessageSummary
+        public let disposition: String
+        public let savedItemFolder: String?
+        public let bcc: [String]
+        public let inReplyTo: String?
+        public let references: String?
     }
 
-    struct RecordedRequest: Sendable {
+    public struct RecordedRequest: Sendable {
         /// The operation element's name, nil when the body is not a SOAP envelope (an NTLM
         /// NEGOTIATE goes with an empty body).
-        let operation: String?
-        let body: [UInt8]
-        let connection: String
-        let authorization: String?
+        public let operation: String?
+        public let body: [UInt8]
+        public let connection: String
+        public let authorization: String?
     }
 
     enum Change: Sendable {
@@ -145,8 +158,8 @@ final class FakeEWSServer: Sendable {
         var nextItemNumber = 1
     }
 
-    let account: Account
-    let authMode: AuthMode
+    public let account: Account
+    public let authMode: AuthMode
     let state = Mutex(State())
     private let boundPort = Mutex(0)
 
@@ -157,17 +170,17 @@ final class FakeEWSServer: Sendable {
 
     // MARK: For tests
 
-    var port: Int { boundPort.withLock { $0 } }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var ewsURL: URL { URL(string: baseURL + "/EWS/Exchange.asmx")! }
-    var autodiscoverURL: URL { URL(string: baseURL + "/autodiscover/autodiscover.xml")! }
+    public var port: Int { boundPort.withLock { $0 } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var ewsURL: URL { URL(string: baseURL + "/EWS/Exchange.asmx")! }
+    public var autodiscoverURL: URL { URL(string: baseURL + "/autodiscover/autodiscover.xml")! }
 
     /// The EWS URL Autodiscover hands out for the account.
-    static let discoveredEWSURL = "https://mail.romashka.ru/EWS/Exchange.asmx"
+    public static let discoveredEWSURL = "https://mail.romashka.ru/EWS/Exchange.asmx"
 
     /// A new message in the inbox, as the change log sees it arrive.
     @discardableResult
-    func deliver(
+    public func deliver(
         subject: String,
         from: MailAddress = MailAddress(name: "Борис Клиентов", address: "boris@client.example"),
         to: [MailAddress] = [MailAddress(name: "Анна Петрова", address: "anna@romashka.ru")],
@@ -191,58 +204,96 @@ final class FakeEWSServer: Sendable {
         }
     }
 
-    func item(_ id: String) -> Item? {
+    /// A message that reached the inbox as MIME (by SMTP, say), kept as Exchange keeps it: the
+    /// subject, addresses and threading headers decoded, the text as a plain-text body. The fake
+    /// reads them with our MIME parser, and the text is the parser's snippet (500 characters),
+    /// enough for the short messages tests deliver.
+    @discardableResult
+    public func deliver(mime: [UInt8], receivedAt: Date = Date(), categories: [String] = []) -> Item {
+        let summary = MessageSummary(parsing: mime)
+        let inReplyTo = Self.bracketed(summary.inReplyTo)
+        let references = Self.bracketed(summary.references)
+        return state.withLock { state in
+            let number = state.nextItemNumber
+            state.nextItemNumber += 1
+            let item = Item(
+                id: "AAMkADFake\(number)=", subject: summary.subject ?? "", from: summary.from.first, to: summary.to,
+                receivedAt: receivedAt, textBody: summary.snippet, categories: categories,
+                internetMessageID: summary.messageID ?? "fake-\(number)@client.example", inReplyTo: inReplyTo, references: references)
+            state.items.append(item)
+            state.log.append(.created(item.id))
+            return item
+        }
+    }
+
+    /// Message-IDs as a header writes them: `<a@b> <c@d>`; nil for none.
+    private static func bracketed(_ ids: [String]) -> String? {
+        ids.isEmpty ? nil : ids.map { "<" + $0 + ">" }.joined(separator: " ")
+    }
+
+    public func item(_ id: String) -> Item? {
         state.withLock { state in state.items.first { $0.id == id } }
     }
 
-    func items(in folder: String) -> [Item] {
+    public func items(in folder: String) -> [Item] {
         state.withLock { state in state.items.filter { $0.folder == folder } }
     }
 
-    var sentMessages: [SentMessage] { state.withLock { $0.sent } }
+    /// The Outlook categories of every item in `folder`, by item id: what labelling wrote.
+    public func categories(in folder: String = "inbox") -> [String: [String]] {
+        state.withLock { state in
+            var categories: [String: [String]] = [:]
+            for item in state.items where item.folder == folder {
+                categories[item.id] = item.categories
+            }
+            return categories
+        }
+    }
 
-    var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var sentMessages: [SentMessage] { state.withLock { $0.sent } }
 
-    func requests(for operation: String) -> [RecordedRequest] {
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+
+    public func requests(for operation: String) -> [RecordedRequest] {
         requests.filter { $0.operation == operation }
     }
 
     /// The bodies of every SOAP request received, each once: what the schema check validates.
-    var soapRequestBodies: [[UInt8]] {
+    public var soapRequestBodies: [[UInt8]] {
         var seen = Set<[UInt8]>()
         return requests.filter { $0.operation != nil && seen.insert($0.body).inserted }.map(\.body)
     }
 
     /// NTLM handshakes completed, over all connections.
-    var handshakesCompleted: Int { state.withLock { $0.handshakes } }
+    public var handshakesCompleted: Int { state.withLock { $0.handshakes } }
 
     /// The most EWS requests that were being answered at the same time.
-    var mostConcurrentRequests: Int { state.withLock { $0.mostInFlight } }
+    public var mostConcurrentRequests: Int { state.withLock { $0.mostInFlight } }
 
     /// `fault` answers the next request for `operation` (any operation when nil).
-    func enqueue(_ fault: Fault, for operation: String? = nil) {
+    public func enqueue(_ fault: Fault, for operation: String? = nil) {
         state.withLock { $0.faults.append((operation: operation, fault: fault)) }
     }
 
     /// Someone adds `category` to the item in Outlook just before the next UpdateItem of it
     /// arrives, so that write carries a stale ChangeKey.
-    func changeInOutlook(_ id: String, adding category: String) {
+    public func changeInOutlook(_ id: String, adding category: String) {
         state.withLock { $0.outlookChanges[id, default: []].append(category) }
     }
 
     /// Exchange forgets every sync state it issued (a mailbox move does that).
-    func forgetSyncStates() {
+    public func forgetSyncStates() {
         state.withLock { $0.issuedSyncStates.removeAll() }
     }
 
     /// Every NTLM-signed-in connection must sign in again (as after an IIS restart or a
     /// Kerberos ticket change, without the connection closing).
-    func forgetSignIns() {
+    public func forgetSignIns() {
         state.withLock { $0.ntlm.removeAll() }
     }
 
     /// Each authenticated request waits this long before it is answered.
-    func setResponseDelay(_ delay: Duration?) {
+    public func setResponseDelay(_ delay: Duration?) {
         state.withLock { $0.responseDelay = delay }
     }
 
@@ -253,7 +304,7 @@ final class FakeEWSServer: Sendable {
     }
 
     /// Starts a server, runs `body` with it, stops it.
-    static func run<T>(account: Account = Account(), authMode: AuthMode = .basic, _ body: (FakeEWSServer) async throws -> T) async throws -> T {
+    public static func run<T>(account: Account = Account(), authMode: AuthMode = .basic, _ body: (FakeEWSServer) async throws -> T) async throws -> T {
         let server = FakeEWSServer(account: account, authMode: authMode)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let responder = CallbackResponder { (request: Request, context: FakeEWSContext) in
@@ -354,7 +405,7 @@ final class FakeEWSServer: Sendable {
         }
     }
 
-    static func operationName(in body: [UInt8]) -> String? {
+    public static func operationName(in body: [UInt8]) -> String? {
         guard !body.isEmpty, let envelope = try? EWSXMLDocument.parse(body) else { return nil }
         return envelope.child("Body")?.children.first?.name
     }

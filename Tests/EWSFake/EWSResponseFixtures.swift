@@ -1,8 +1,8 @@
-/// Replies written for these tests in the shape Exchange 2013–2019 sends them (prefixes s/m/t,
+/// Replies written for the EWS tests (and answered by the fake EWS server) in the shape Exchange 2013–2019 sends them (prefixes s/m/t,
 /// a ServerVersionInfo header, namespaces declared where Exchange declares them). Project-written:
 /// no captured traffic from any real mailbox.
-enum EWSResponseFixtures {
-    static func envelope(_ body: String) -> String {
+public enum EWSResponseFixtures {
+    public static func envelope(_ body: String) -> String {
         """
         <?xml version="1.0" encoding="utf-8"?>
         <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
@@ -16,7 +16,7 @@ enum EWSResponseFixtures {
         """
     }
 
-    static func operation(_ name: String, _ messages: String) -> String {
+    public static func operation(_ name: String, _ messages: String) -> String {
         envelope("""
             <m:\(name)Response xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
               <m:ResponseMessages>
@@ -26,7 +26,7 @@ enum EWSResponseFixtures {
             """)
     }
 
-    static let findItemFirstPage = operation("FindItem", """
+    public static let findItemFirstPage = operation("FindItem", """
         <m:FindItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:RootFolder IndexedPagingOffset="2" TotalItemsInView="3" IncludesLastItemInRange="false">
@@ -46,7 +46,7 @@ enum EWSResponseFixtures {
         </m:FindItemResponseMessage>
         """)
 
-    static let findItemLastPage = operation("FindItem", """
+    public static let findItemLastPage = operation("FindItem", """
         <m:FindItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:RootFolder IndexedPagingOffset="3" TotalItemsInView="3" IncludesLastItemInRange="true">
@@ -62,7 +62,7 @@ enum EWSResponseFixtures {
         """)
 
     /// Three ids asked for: the second was deleted meanwhile.
-    static let getItemWithOneMissing = operation("GetItem", """
+    public static let getItemWithOneMissing = operation("GetItem", """
         <m:GetItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:Items>
@@ -126,7 +126,7 @@ enum EWSResponseFixtures {
         </m:GetItemResponseMessage>
         """)
 
-    static let syncFirstBatch = operation("SyncFolderItems", """
+    public static let syncFirstBatch = operation("SyncFolderItems", """
         <m:SyncFolderItemsResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:SyncState>H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0ghIBQiAYBMk2JBAEOzBiKzbP</m:SyncState>
@@ -157,7 +157,7 @@ enum EWSResponseFixtures {
         </m:SyncFolderItemsResponseMessage>
         """)
 
-    static let invalidSyncState = operation("SyncFolderItems", """
+    public static let invalidSyncState = operation("SyncFolderItems", """
         <m:SyncFolderItemsResponseMessage ResponseClass="Error">
           <m:MessageText>Synchronization state data is corrupt or otherwise invalid.</m:MessageText>
           <m:ResponseCode>ErrorInvalidSyncStateData</m:ResponseCode>
@@ -165,7 +165,7 @@ enum EWSResponseFixtures {
         </m:SyncFolderItemsResponseMessage>
         """)
 
-    static let serverBusyFault = envelope("""
+    public static let serverBusyFault = envelope("""
         <s:Fault>
           <faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:ErrorServerBusy</faultcode>
           <faultstring xml:lang="en-US">The server cannot service this request right now. Try again later.</faultstring>
@@ -179,7 +179,7 @@ enum EWSResponseFixtures {
         </s:Fault>
         """)
 
-    static let schemaValidationFault = envelope("""
+    public static let schemaValidationFault = envelope("""
         <s:Fault>
           <faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:ErrorSchemaValidation</faultcode>
           <faultstring xml:lang="en-US">The request failed schema validation: The element 'SyncFolderItems' has invalid child element 'MaxChangesReturned'.</faultstring>
@@ -196,7 +196,7 @@ enum EWSResponseFixtures {
         """)
 
     /// Throttling reported in a response message rather than as a fault.
-    static let busyResponseMessage = operation("GetItem", """
+    public static let busyResponseMessage = operation("GetItem", """
         <m:GetItemResponseMessage ResponseClass="Error">
           <m:MessageText>The server cannot service this request right now. Try again later.</m:MessageText>
           <m:ResponseCode>ErrorServerBusy</m:ResponseCode>
@@ -208,7 +208,7 @@ enum EWSResponseFixtures {
         </m:GetItemResponseMessage>
         """)
 
-    static let updateWithConflict = operation("UpdateItem", """
+    public static let updateWithConflict = operation("UpdateItem", """
         <m:UpdateItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:Items>
@@ -234,14 +234,14 @@ enum EWSResponseFixtures {
         </m:UpdateItemResponseMessage>
         """)
 
-    static let sentWithCopy = operation("CreateItem", """
+    public static let sentWithCopy = operation("CreateItem", """
         <m:CreateItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:Items/>
         </m:CreateItemResponseMessage>
         """)
 
-    static let draftCreated = operation("CreateItem", """
+    public static let draftCreated = operation("CreateItem", """
         <m:CreateItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:Items>
@@ -252,7 +252,7 @@ enum EWSResponseFixtures {
         </m:CreateItemResponseMessage>
         """)
 
-    static let attachmentsCreated = operation("CreateAttachment", """
+    public static let attachmentsCreated = operation("CreateAttachment", """
         <m:CreateAttachmentResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
           <m:Attachments>
@@ -271,13 +271,13 @@ enum EWSResponseFixtures {
         </m:CreateAttachmentResponseMessage>
         """)
 
-    static let sendItemDone = operation("SendItem", """
+    public static let sendItemDone = operation("SendItem", """
         <m:SendItemResponseMessage ResponseClass="Success">
           <m:ResponseCode>NoError</m:ResponseCode>
         </m:SendItemResponseMessage>
         """)
 
-    static let outlookSignInPage = """
+    public static let outlookSignInPage = """
         <!DOCTYPE html>
         <html><head><title>Outlook</title></head>
         <body><form action="/owa/auth.owa" method="POST"><input name="username"/><input name="password" type="password"/></form></body></html>
