@@ -111,6 +111,9 @@ import Testing
         #expect(EWSRequest.categories(["Личное", "Lead"], adding: ["VIP"]) == ["Личное", "Lead", "VIP"])
         #expect(EWSRequest.categories(["Личное", "Lead"], adding: ["lead"]) == nil, "nothing to write")
         #expect(EWSRequest.categories([], adding: ["Lead", "Lead"]) == ["Lead"])
+        #expect(EWSRequest.categories(["Личное", "Lead", "Review"], removing: ["lead", "REVIEW"]) == ["Личное"])
+        #expect(EWSRequest.categories(["Личное"], removing: ["Lead"]) == nil, "nothing to take off, nothing to write")
+        #expect(EWSRequest.categories(["Lead"], removing: ["Lead"]) == [], "the last one off: the property is deleted")
     }
 
     @Test func sendingCarriesTheBuiltMIMEAndTheThreadingProperties() throws {

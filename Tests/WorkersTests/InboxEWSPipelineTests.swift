@@ -91,6 +91,21 @@ import Testing
                 #expect(links.first?.details["message_id"] == reply.message.id.uuidString)
                 #expect(links.first?.details["linked_to"] == original.message.id.uuidString)
 
+                // A person corrects a category: the old Outlook category comes off, the new one
+                // goes on, and nothing else of the item's categories changes.
+                let previous = original.classification?.categoryID
+                let newCategory = try #require(categories.values.sorted { $0.position < $1.position }.first { $0.id != previous })
+                _ = try await world.classifications.correct(member, messageID: original.message.id, categoryID: newCategory.id)
+                try await world.queue.enqueue(InboxJobs.relabel(messageID: original.message.id, previousCategoryID: previous, companyID: member.companyID))
+                let relabelRun = try await world.drain(pipeline)
+                #expect(relabelRun[InboxJobs.relabelKind] == 1)
+                #expect(server.categories()[original.message.providerItemID] == [newCategory.labelName])
+                let relabelled = try #require(world.audit.of(kind: "inbox.relabelled").first)
+                #expect((relabelled.details["note"] ?? "").isEmpty, "\(relabelled.details)")
+                var others = server.categories()
+                others[original.message.providerItemID] = nil
+                #expect(others == categoriesOnServer.filter { $0.key != original.message.providerItemID }, "no other item touched")
+
                 // The sign-in the mailbox asks for is the one used: Basic on every request, or
                 // NTLM handshakes (the automatic choice prefers NTLM) and no Basic header at all.
                 let basicRequests = server.requests.filter { $0.authorization?.hasPrefix("Basic ") == true }

@@ -120,17 +120,30 @@ public struct EWSClient: Sendable {
     /// - Returns: the item's id with its ChangeKey after the update.
     @discardableResult
     public func addCategories(_ categories: [String], to item: EWSItemID) async throws -> EWSItemID {
+        try await changeCategories(of: item) { EWSRequest.categories($0, adding: categories) }
+    }
+
+    /// Takes Outlook categories off an item, in the same read-modify-write as `addCategories`:
+    /// categories it does not carry (in any letter case) change nothing and write nothing.
+    @discardableResult
+    public func removeCategories(_ categories: [String], from item: EWSItemID) async throws -> EWSItemID {
+        try await changeCategories(of: item) { EWSRequest.categories($0, removing: categories) }
+    }
+
+    /// Reads the item, asks `change` for its new category list (nil: nothing to write) and writes
+    /// it with the ChangeKey it was read with, reading again once if the item changed meanwhile.
+    private func changeCategories(of item: EWSItemID, _ change: ([String]) -> [String]?) async throws -> EWSItemID {
         var conflicts = 0
         while true {
             guard let read = try await getItems(ids: [item], maximumBodyKilobytes: 1).first else {
                 throw EWSError.malformedResponse("GetItem answered no response message")
             }
             let current = try read.get()
-            guard let merged = EWSRequest.categories(current.categories, adding: categories) else {
+            guard let changed = change(current.categories) else {
                 return current.item
             }
-            let change = EWSRequest.CategoryChange(item: current.item, kind: current.kind ?? .message, categories: merged)
-            let outcomes = try await perform(.updateCategories([change]), EWSResponse.updatedItems(body:contentType:))
+            let update = EWSRequest.CategoryChange(item: current.item, kind: current.kind ?? .message, categories: changed)
+            let outcomes = try await perform(.updateCategories([update]), EWSResponse.updatedItems(body:contentType:))
             guard let outcome = outcomes.first else {
                 throw EWSError.malformedResponse("UpdateItem answered no response message")
             }

@@ -88,6 +88,13 @@ public struct EWSMailboxConnector: MailboxConnector {
         try await client.addCategories(labels, to: EWSItemID(id: item.rawValue))
     }
 
+    /// Takes Outlook categories off the item (a corrected verdict's old category); categories it
+    /// does not carry change nothing.
+    public func removeLabels(_ labels: [String], from item: MailboxItemID) async throws {
+        guard labels.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return }
+        try await client.removeCategories(labels, from: EWSItemID(id: item.rawValue))
+    }
+
     /// - Throws: `MailboxSendOutcomeUnknown` when the request left but no complete answer came
     ///   back (a broken connection, a timeout, a cut-short reply, a gateway timeout); any other
     ///   error means Exchange did not send it.

@@ -60,6 +60,14 @@ extension EWSRequest {
         return merged.count == uniqueCategories(current).count ? nil : merged
     }
 
+    /// The same step for taking labels off: the item's `current` categories without `labels`
+    /// (in any letter case), or nil when it has none of them, so nothing is written.
+    public static func categories(_ current: [String], removing labels: [String]) -> [String]? {
+        let unwanted = Set(labels.map { $0.lowercased() })
+        let kept = uniqueCategories(current).filter { !unwanted.contains($0.lowercased()) }
+        return kept.count == uniqueCategories(current).count ? nil : kept
+    }
+
     /// Names equal apart from case count once, so adding "lead" to an item tagged "Lead" changes
     /// nothing; the first spelling wins. Blank names are dropped.
     static func uniqueCategories(_ categories: [String]) -> [String] {

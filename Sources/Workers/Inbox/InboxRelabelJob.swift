@@ -7,8 +7,8 @@ import Storage
 
 /// `inbox.relabel`: a person corrected a message's category (`ClassificationRepository.correct`
 /// has saved it). The previous category's label and the "needs review" label come off the
-/// message where the connector can take labels off (IMAP; Exchange only adds categories for now,
-/// so there the removal is skipped and noted), and the new category's actions are planned by the
+/// message (IMAP keywords or Gmail labels, Outlook categories; a connector that cannot take
+/// labels off has the removal skipped and noted), and the new category's actions are planned by the
 /// tenant's rules and carried out by an `inbox.label` job. A label of the new category that was
 /// applied once before (a correction back to it) is put on again here: its action is on record
 /// as done, so the label job would not repeat it.
@@ -109,10 +109,10 @@ public struct InboxRelabelJob: JobHandler {
             let session = try await connectors.open(mailbox, credentials: credentials)
             do {
                 if !removing.isEmpty {
-                    if session.canEditMessages {
+                    if session.canRemoveLabels {
                         try await session.removeLabels(removing, from: item)
                     } else {
-                        notes.append("the previous label stays: removing a label is not supported for Exchange yet")
+                        notes.append("the previous label stays: this mailbox cannot take labels off")
                     }
                 }
                 if !reapplying.isEmpty {

@@ -7,16 +7,22 @@ public protocol MailboxConnecting: Sendable {
     func open(_ mailbox: Mailbox, credentials: MailboxCredentials) async throws -> MailboxSession
 }
 
-/// The rule actions beyond `MailboxConnector`'s labelling: what IMAP can do and Exchange cannot
-/// yet (its connector only adds Outlook categories).
-public protocol MailboxMessageEditing: MailboxConnector {
+/// Taking labels off a message: what a corrected category needs. IMAP (keywords, Gmail labels)
+/// and Exchange (Outlook categories) both can.
+public protocol MailboxLabelRemoving: MailboxConnector {
     func removeLabels(_ labels: [String], from item: MailboxItemID) async throws
+}
+
+/// The rule actions beyond labelling: what IMAP can do and Exchange cannot yet (marking read and
+/// moving need UpdateItem IsRead and MoveItem there).
+public protocol MailboxMessageEditing: MailboxLabelRemoving {
     func markAsRead(_ item: MailboxItemID) async throws
     @discardableResult
     func move(_ item: MailboxItemID, to folder: String) async throws -> Bool
 }
 
 extension IMAPMailboxConnector: MailboxMessageEditing {}
+extension EWSMailboxConnector: MailboxLabelRemoving {}
 
 /// The mailbox cannot do this (mark read, move or remove a label on Exchange, for now).
 public struct MailboxActionUnsupported: Error, Sendable, Equatable, CustomStringConvertible {
@@ -42,13 +48,21 @@ public struct MailboxSession: Sendable {
         await closing()
     }
 
-    /// Whether `removeLabels`, `markAsRead` and `move` can work here.
+    /// Whether `markAsRead` and `move` can work here.
     public var canEditMessages: Bool {
         connector is any MailboxMessageEditing
     }
 
+    /// Whether `removeLabels` can work here.
+    public var canRemoveLabels: Bool {
+        connector is any MailboxLabelRemoving
+    }
+
     public func removeLabels(_ labels: [String], from item: MailboxItemID) async throws {
-        try await editor("removing a label").removeLabels(labels, from: item)
+        guard let remover = connector as? any MailboxLabelRemoving else {
+            throw MailboxActionUnsupported("removing a label is not supported by this mailbox")
+        }
+        try await remover.removeLabels(labels, from: item)
     }
 
     public func markAsRead(_ item: MailboxItemID) async throws {
