@@ -195,16 +195,20 @@ extension FakeEWSServer {
                     return Self.errorMessage("UpdateItem", code: "ErrorIrresolvableConflict", text: "An irresolvable conflict was detected.")
                 }
                 for update in change.child("Updates")?.children ?? [] {
-                    guard update.child("FieldURI")?.attributes["FieldURI"] == "item:Categories" else {
-                        return Self.errorMessage("UpdateItem", code: "ErrorInvalidPropertySet", text: "Only categories are updated here.")
-                    }
-                    switch update.name {
-                    case "SetItemField":
+                    switch (update.child("FieldURI")?.attributes["FieldURI"], update.name) {
+                    case ("item:Categories", "SetItemField"):
                         state.items[index].categories = update.descendant("Categories")?.children(named: "String").map(\.text) ?? []
-                    case "DeleteItemField":
+                    case ("item:Categories", "DeleteItemField"):
                         state.items[index].categories = []
-                    default:
+                    case ("message:IsRead", "SetItemField"):
+                        guard let flag = update.descendant("IsRead")?.text, flag == "true" || flag == "false" else {
+                            return Self.errorMessage("UpdateItem", code: "ErrorInvalidValueForProperty", text: "IsRead needs true or false.")
+                        }
+                        state.items[index].isRead = flag == "true"
+                    case ("item:Categories", _), ("message:IsRead", _):
                         return Self.errorMessage("UpdateItem", code: "ErrorInvalidPropertyUpdateSentMessage", text: "Unexpected update \(update.name).")
+                    default:
+                        return Self.errorMessage("UpdateItem", code: "ErrorInvalidPropertySet", text: "Only categories and the read flag are updated here.")
                     }
                 }
                 state.items[index].version += 1

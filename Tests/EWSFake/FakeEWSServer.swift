@@ -102,6 +102,8 @@ public final class FakeEWSServer: Sendable {
         public var textBody: String
         /// The Outlook categories, in the order they were set.
         public var categories: [String]
+        /// Set by UpdateItem of `message:IsRead`.
+        public var isRead = false
         /// Without angle brackets.
         public var internetMessageID: String
         public var inReplyTo: String?

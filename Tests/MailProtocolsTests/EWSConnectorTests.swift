@@ -181,6 +181,35 @@ import Testing
         }
     }
 
+    @Test func aCorrectionTakesTheOldCategoryOffAndKeepsTheOthers() async throws {
+        try await FakeEWSServer.run { server in
+            let item = server.deliver(subject: "Заявка", categories: ["Важное", "Lead", "Нужна проверка"])
+            try await Support.withStack(server) { stack in
+                try await stack.connector.removeLabels(["lead", "НУЖНА ПРОВЕРКА"], from: MailboxItemID(item.id))
+                // Nothing left to take off: nothing is written.
+                try await stack.connector.removeLabels(["Lead", "Спам"], from: MailboxItemID(item.id))
+            }
+            #expect(server.item(item.id)?.categories == ["Важное"])
+            #expect(server.requests(for: "UpdateItem").count == 1)
+        }
+    }
+
+    @Test func markingAsReadSetsTheReadFlag() async throws {
+        try await FakeEWSServer.run { server in
+            let item = server.deliver(subject: "Счёт")
+            let other = server.deliver(subject: "Другое")
+            #expect(server.item(item.id)?.isRead == false)
+            try await Support.withStack(server) { stack in
+                try await stack.connector.markAsRead(MailboxItemID(item.id))
+                // Again: harmless, the flag is set, not toggled.
+                try await stack.connector.markAsRead(MailboxItemID(item.id))
+            }
+            #expect(server.item(item.id)?.isRead == true)
+            #expect(server.item(other.id)?.isRead == false)
+            #expect(server.item(item.id)?.categories == [], "only the flag changed")
+        }
+    }
+
     // MARK: Sending
 
     static func outgoing(_ subject: String) -> OutgoingMessage {

@@ -273,7 +273,7 @@ import Testing
             #expect(actions.map(\.kind) == [.applyLabel, .markRead])
             #expect(actions.first?.status == .done)
             #expect(actions.last?.status == .failed)
-            #expect(actions.last?.lastError == "Marking as read is not supported for Exchange yet.")
+            #expect(actions.last?.lastError == "Marking as read is not supported by this mailbox.")
             let applied = await scripted.applied
             #expect(applied.map { $0.item } == [MailboxItemID("imap:7:1")])
             #expect(applied.first?.labels == [category.labelName])

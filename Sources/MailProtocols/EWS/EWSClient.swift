@@ -130,6 +130,19 @@ public struct EWSClient: Sendable {
         try await changeCategories(of: item) { EWSRequest.categories($0, removing: categories) }
     }
 
+    /// Marks an item read: GetItem for its current ChangeKey, then UpdateItem of `message:IsRead`.
+    public func markAsRead(_ item: EWSItemID) async throws {
+        guard let read = try await getItems(ids: [item], maximumBodyKilobytes: 1).first else {
+            throw EWSError.malformedResponse("GetItem answered no response message")
+        }
+        let current = try read.get()
+        let outcomes = try await perform(.markAsRead([current.item]), EWSResponse.updatedItems(body:contentType:))
+        guard let outcome = outcomes.first else {
+            throw EWSError.malformedResponse("UpdateItem answered no response message")
+        }
+        _ = try outcome.get()
+    }
+
     /// Reads the item, asks `change` for its new category list (nil: nothing to write) and writes
     /// it with the ChangeKey it was read with, reading again once if the item changed meanwhile.
     private func changeCategories(of item: EWSItemID, _ change: ([String]) -> [String]?) async throws -> EWSItemID {

@@ -60,4 +60,5 @@ enum EWSFieldURI {
     static let toRecipients = "message:ToRecipients"
     static let internetMessageID = "message:InternetMessageId"
     static let references = "message:References"
+    static let isRead = "message:IsRead"
 }

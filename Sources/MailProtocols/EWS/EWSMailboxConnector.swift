@@ -95,6 +95,11 @@ public struct EWSMailboxConnector: MailboxConnector {
         try await client.removeCategories(labels, from: EWSItemID(id: item.rawValue))
     }
 
+    /// Marks the message read in Outlook (a rule's "mark as read").
+    public func markAsRead(_ item: MailboxItemID) async throws {
+        try await client.markAsRead(EWSItemID(id: item.rawValue))
+    }
+
     /// - Throws: `MailboxSendOutcomeUnknown` when the request left but no complete answer came
     ///   back (a broken connection, a timeout, a cut-short reply, a gateway timeout); any other
     ///   error means Exchange did not send it.

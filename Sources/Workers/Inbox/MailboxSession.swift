@@ -13,16 +13,20 @@ public protocol MailboxLabelRemoving: MailboxConnector {
     func removeLabels(_ labels: [String], from item: MailboxItemID) async throws
 }
 
-/// The rule actions beyond labelling: what IMAP can do and Exchange cannot yet (marking read and
-/// moving need UpdateItem IsRead and MoveItem there).
-public protocol MailboxMessageEditing: MailboxLabelRemoving {
+/// A rule's "mark as read". IMAP and Exchange both can.
+public protocol MailboxReadMarking: MailboxConnector {
     func markAsRead(_ item: MailboxItemID) async throws
+}
+
+/// Every rule action beyond labelling: what IMAP can do and Exchange cannot yet (moving needs
+/// the target folder found by name and MoveItem there).
+public protocol MailboxMessageEditing: MailboxLabelRemoving, MailboxReadMarking {
     @discardableResult
     func move(_ item: MailboxItemID, to folder: String) async throws -> Bool
 }
 
 extension IMAPMailboxConnector: MailboxMessageEditing {}
-extension EWSMailboxConnector: MailboxLabelRemoving {}
+extension EWSMailboxConnector: MailboxLabelRemoving, MailboxReadMarking {}
 
 /// The mailbox cannot do this (mark read, move or remove a label on Exchange, for now).
 public struct MailboxActionUnsupported: Error, Sendable, Equatable, CustomStringConvertible {
@@ -48,11 +52,6 @@ public struct MailboxSession: Sendable {
         await closing()
     }
 
-    /// Whether `markAsRead` and `move` can work here.
-    public var canEditMessages: Bool {
-        connector is any MailboxMessageEditing
-    }
-
     /// Whether `removeLabels` can work here.
     public var canRemoveLabels: Bool {
         connector is any MailboxLabelRemoving
@@ -66,7 +65,10 @@ public struct MailboxSession: Sendable {
     }
 
     public func markAsRead(_ item: MailboxItemID) async throws {
-        try await editor("marking as read").markAsRead(item)
+        guard let marker = connector as? any MailboxReadMarking else {
+            throw MailboxActionUnsupported("marking as read is not supported by this mailbox")
+        }
+        try await marker.markAsRead(item)
     }
 
     public func move(_ item: MailboxItemID, to folder: String) async throws {
