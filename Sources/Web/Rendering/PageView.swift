@@ -82,8 +82,8 @@ extension TemplateValue {
         .list(items.map { .object($0.templateFields) })
     }
 
-    /// Text, or absent.
-    static func text(_ text: String?) -> TemplateValue? {
+    /// Text, or absent (`nil` assigned to a field removes it, as Mustache reads a missing value).
+    static func text(ifPresent text: String?) -> TemplateValue? {
         text.map { .text($0) }
     }
 }

@@ -45,12 +45,12 @@ struct ClientListing {
                 "statusLabel": .text(statusLabel), "enrichment": .text(enrichment), "enrichmentLabel": .text(enrichmentLabel),
                 "createdAt": .text(createdAt),
             ]
-            fields["regionCode"] = .text(regionCode)
-            fields["regionName"] = .text(regionName)
-            fields["okvedCode"] = .text(okvedCode)
-            fields["okvedName"] = .text(okvedName)
-            fields["revenue"] = .text(revenue)
-            fields["headcount"] = .text(headcount)
+            fields["regionCode"] = .text(ifPresent: regionCode)
+            fields["regionName"] = .text(ifPresent: regionName)
+            fields["okvedCode"] = .text(ifPresent: okvedCode)
+            fields["okvedName"] = .text(ifPresent: okvedName)
+            fields["revenue"] = .text(ifPresent: revenue)
+            fields["headcount"] = .text(ifPresent: headcount)
             return fields
         }
     }
@@ -138,8 +138,8 @@ struct ClientListing {
                 "figures": figures,
             ]
             for (name, value) in reflected { fields[name] = TemplateValue.from(value) }
-            fields["tenantName"] = .text(tenantName)
-            fields["tenantURL"] = .text(tenantURL)
+            fields["tenantName"] = .text(ifPresent: tenantName)
+            fields["tenantURL"] = .text(ifPresent: tenantURL)
             return fields
         }
     }
