@@ -29,20 +29,6 @@ enum LocalizedTemplates {
     }
 
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "{": result += "&#123;"
-            case "}": result += "&#125;"
-            default: result.append(character)
-            }
-        }
-        return result
+        HTMLEscape.escape(text).replacing("{", with: "&#123;").replacing("}", with: "&#125;")
     }
 }

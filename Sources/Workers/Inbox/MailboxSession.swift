@@ -28,7 +28,7 @@ public protocol MailboxMessageEditing: MailboxLabelRemoving, MailboxReadMarking 
 extension IMAPMailboxConnector: MailboxMessageEditing {}
 extension EWSMailboxConnector: MailboxLabelRemoving, MailboxReadMarking {}
 
-/// The mailbox cannot do this (mark read, move or remove a label on Exchange, for now).
+/// The mailbox cannot do this (move a message on Exchange, for now).
 public struct MailboxActionUnsupported: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
@@ -72,13 +72,9 @@ public struct MailboxSession: Sendable {
     }
 
     public func move(_ item: MailboxItemID, to folder: String) async throws {
-        try await editor("moving to a folder").move(item, to: folder)
-    }
-
-    private func editor(_ action: String) throws -> any MailboxMessageEditing {
         guard let editor = connector as? any MailboxMessageEditing else {
-            throw MailboxActionUnsupported("\(action) is not supported for Exchange yet")
+            throw MailboxActionUnsupported("moving to a folder is not supported for Exchange yet")
         }
-        return editor
+        try await editor.move(item, to: folder)
     }
 }

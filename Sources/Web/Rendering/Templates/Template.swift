@@ -84,14 +84,14 @@ private struct TemplateParser {
     let bytes: [UInt8]
     let template: String
 
+    /// What opened a frame; the root frame is never closed.
     private enum Opener {
-        case root, section, inverted, block, parent
+        case root, section(TemplatePath), inverted(TemplatePath), block, parent
     }
 
     private struct Frame {
         let opener: Opener
         let tag: String
-        let path: TemplatePath?
         var nodes: [Template.Node] = []
     }
 
@@ -101,7 +101,7 @@ private struct TemplateParser {
     }
 
     mutating func parse() throws(TemplateSyntaxError) -> [Template.Node] {
-        var frames = [Frame(opener: .root, tag: "", path: nil)]
+        var frames = [Frame(opener: .root, tag: "")]
         var textStart = 0
         var index = 0
         while let open = find([0x7B, 0x7B], from: index) {
@@ -133,13 +133,13 @@ private struct TemplateParser {
                 case UInt8(ascii: "!"):
                     break
                 case UInt8(ascii: "#"):
-                    frames.append(Frame(opener: .section, tag: inner, path: try TemplatePath(inner)))
+                    frames.append(Frame(opener: .section(try TemplatePath(inner)), tag: inner))
                 case UInt8(ascii: "^"):
-                    frames.append(Frame(opener: .inverted, tag: inner, path: try TemplatePath(inner)))
+                    frames.append(Frame(opener: .inverted(try TemplatePath(inner)), tag: inner))
                 case UInt8(ascii: "$"):
-                    frames.append(Frame(opener: .block, tag: inner, path: nil))
+                    frames.append(Frame(opener: .block, tag: inner))
                 case UInt8(ascii: "<"):
-                    frames.append(Frame(opener: .parent, tag: inner, path: nil))
+                    frames.append(Frame(opener: .parent, tag: inner))
                 case UInt8(ascii: ">"):
                     frames[frames.count - 1].nodes.append(.partial(inner))
                 case UInt8(ascii: "/"):
@@ -168,15 +168,15 @@ private struct TemplateParser {
 
     private static func node(closing frame: Frame) -> Template.Node {
         switch frame.opener {
-        case .section: return .section(frame.path!, frame.nodes)
-        case .inverted: return .inverted(frame.path!, frame.nodes)
+        case .section(let path): return .section(path, frame.nodes)
+        case .inverted(let path): return .inverted(path, frame.nodes)
         case .block: return .block(frame.tag, frame.nodes)
         case .parent:
             // Inside an inheriting tag only the blocks count; the spec ignores anything else there.
             var overrides: [String: [Template.Node]] = [:]
             for case .block(let name, let nodes) in frame.nodes { overrides[name] = nodes }
             return .parent(frame.tag, overrides)
-        case .root: return .text("")
+        case .root: preconditionFailure("the root frame is never closed: `parse` checks there is a frame above it")
         }
     }
 
