@@ -56,8 +56,31 @@ public final class Persistence: Sendable {
         if case .sqliteFile = location {
             // WAL lets readers (web pages) proceed while a worker writes, and survives a crash.
             _ = try await persistence.sql.raw("PRAGMA journal_mode=WAL").all()
+            // The pool holds one connection (see above), so its settings hold for the process.
+            // SQLite's default page cache is 2 MB: a mailbox of 10,000 messages is already 25 MB,
+            // and every query beyond the cache read its pages again with a system call each.
+            _ = try await persistence.sql.raw("PRAGMA cache_size=-65536").all()
+            _ = try await persistence.sql.raw("PRAGMA mmap_size=268435456").all()
         }
+        try await persistence.refreshPlannerStatistics(checkingAllTables: true)
         return persistence
+    }
+
+    /// Lets SQLite's query planner know how the tables have grown (`PRAGMA optimize`, which
+    /// analyses only tables that were never analysed or have grown or shrunk tenfold, with a
+    /// bounded sample). Without statistics SQLite guesses that `company_id = ?` picks a few
+    /// rows, and for `company_id = ? AND message_id IN (…)` it walked a tenant's whole
+    /// `(company_id, needs_review)` index instead of the unique `message_id` one: 8 ms instead
+    /// of 0.3 ms at 10,000 messages, twice per classify job. `DatabaseService` calls this every
+    /// few seconds, since a first import grows the inbox tables from nothing in seconds.
+    /// PostgreSQL keeps its own statistics (autovacuum), so there this does nothing.
+    public func refreshPlannerStatistics(checkingAllTables: Bool = false) async throws {
+        guard !location.isPostgres else { return }
+        if checkingAllTables {
+            _ = try await sql.raw("PRAGMA optimize=0x10002").all()
+        } else {
+            _ = try await sql.raw("PRAGMA optimize").all()
+        }
     }
 
     /// A database handle for one unit of work.
