@@ -64,12 +64,31 @@ public struct ClassificationRepository: Sendable {
     }
 
     /// Current verdicts of these messages, in the order given (messages without one are left out).
+    ///
+    /// Plain rows rather than Fluent models, which find their fields by reflection for every row:
+    /// a classify job reads its messages' verdicts twice (see `InboundMessageRepository.messages`).
     public func classifications(_ messageIDs: [UUID], companyID: UUID) async throws -> [MessageClassification] {
         var found: [UUID: MessageClassification] = [:]
         for chunk in messageIDs.uniqued(by: { $0 }).chunked(into: 500) {
-            for model in try await MessageClassificationModel.query(on: persistence.database)
-                .filter(\.$companyID == companyID).filter(\.$messageID ~~ Array(chunk)).all() {
-                found[model.messageID] = model.toDomain()
+            let rows = try await persistence.sql.raw("""
+                SELECT message_id, company_id, category_id, confidence, reason, source, needs_review, classified_at,
+                       corrected_by, corrected_at
+                FROM message_classifications
+                WHERE company_id = \(bind: companyID) AND message_id IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))
+                """).all()
+            for row in rows {
+                let verdict = MessageClassification(
+                    messageID: try row.decode(column: "message_id", as: UUID.self),
+                    companyID: try row.decode(column: "company_id", as: UUID.self),
+                    categoryID: try row.decode(column: "category_id", as: UUID?.self),
+                    confidence: try row.decode(column: "confidence", as: Double.self),
+                    reason: try row.decode(column: "reason", as: String.self),
+                    source: try row.decode(column: "source", as: String.self),
+                    needsReview: try row.decode(column: "needs_review", as: Bool.self),
+                    classifiedAt: try row.decode(column: "classified_at", as: Date.self),
+                    correctedBy: try row.decode(column: "corrected_by", as: UUID?.self),
+                    correctedAt: try row.decode(column: "corrected_at", as: Date?.self))
+                found[verdict.messageID] = verdict
             }
         }
         return messageIDs.uniqued { $0 }.compactMap { found[$0] }
@@ -160,9 +179,11 @@ public struct ClassificationRepository: Sendable {
 
     private func existingMessageIDs(_ ids: [UUID], companyID: UUID, on db: any Database) async throws -> Set<UUID> {
         var known = Set<UUID>()
-        for chunk in ids.chunked(into: 500) {
-            let models = try await InboundMessageModel.query(on: db).filter(\.$companyID == companyID).filter(\.$id ~~ Array(chunk)).all()
-            known.formUnion(models.compactMap(\.id))
+        for chunk in ids.uniqued(by: { $0 }).chunked(into: 500) {
+            let rows = try await db.asSQL.raw("""
+                SELECT id FROM inbound_messages WHERE company_id = \(bind: companyID) AND id IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))
+                """).all()
+            for row in rows { known.insert(try row.decode(column: "id", as: UUID.self)) }
         }
         return known
     }

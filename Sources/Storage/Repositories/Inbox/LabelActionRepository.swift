@@ -29,12 +29,7 @@ public struct LabelActionRepository: Sendable {
         guard !wanted.isEmpty else { return [] }
         let now = clock.now()
         let db = persistence.database
-        var mailboxOf: [UUID: UUID] = [:]
-        for chunk in wanted.map(\.messageID).uniqued(by: { $0 }).chunked(into: 500) {
-            for message in try await InboundMessageModel.query(on: db).filter(\.$companyID == companyID).filter(\.$id ~~ Array(chunk)).all() {
-                if let id = message.id, let mailbox = message.mailboxID { mailboxOf[id] = mailbox }
-            }
-        }
+        let mailboxOf = try await InboundMessageRepository.mailboxIDs(of: wanted.map(\.messageID), companyID: companyID, on: db.asSQL)
         let rows: [LabelAction] = wanted.compactMap { action in
             guard let mailbox = mailboxOf[action.messageID] else { return nil }
             return LabelAction(
@@ -60,12 +55,32 @@ public struct LabelActionRepository: Sendable {
 
     /// Pending actions of one mailbox, oldest first; within a message labels and flags come
     /// before the move (the kinds' stored names sort that way: apply_label < mark_read < move).
+    ///
+    /// Plain rows rather than Fluent models (which find their fields by reflection for every
+    /// row): a label job reads 500 at a time, and a big import reads every message's actions.
     public func pending(mailboxID: UUID, companyID: UUID, limit: Int = 200) async throws -> [LabelAction] {
-        try await LabelActionModel.query(on: persistence.database)
-            .filter(\.$companyID == companyID).filter(\.$mailboxID == mailboxID)
-            .filter(\.$status == LabelActionStatus.pending.rawValue)
-            .sort(\.$createdAt).sort(\.$messageID).sort(\.$kind)
-            .limit(max(1, limit)).all().map { try $0.toDomain() }
+        let rows = try await persistence.sql.raw("""
+            SELECT id, company_id, message_id, mailbox_id, kind, label, status, attempts, last_error, created_at, updated_at, done_at
+            FROM label_actions
+            WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND status = \(bind: LabelActionStatus.pending.rawValue)
+            ORDER BY created_at, message_id, kind
+            LIMIT \(literal: max(1, limit))
+            """).all()
+        return try rows.map(Self.action(from:))
+    }
+
+    static func action(from row: any SQLRow) throws -> LabelAction {
+        let kind = try row.decode(column: "kind", as: String.self)
+        let status = try row.decode(column: "status", as: String.self)
+        guard let actionKind = LabelActionKind(rawValue: kind) else { throw StorageError.corruptRow("label_actions.kind") }
+        guard let actionStatus = LabelActionStatus(rawValue: status) else { throw StorageError.corruptRow("label_actions.status") }
+        return LabelAction(
+            id: try row.decode(column: "id", as: UUID.self), companyID: try row.decode(column: "company_id", as: UUID.self),
+            messageID: try row.decode(column: "message_id", as: UUID.self), mailboxID: try row.decode(column: "mailbox_id", as: UUID?.self),
+            kind: actionKind, label: try row.decode(column: "label", as: String.self), status: actionStatus,
+            attempts: try row.decode(column: "attempts", as: Int.self), lastError: try row.decode(column: "last_error", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            doneAt: try row.decode(column: "done_at", as: Date?.self))
     }
 
     /// Mailboxes of the tenant with pending actions, for the label scheduler.
