@@ -125,6 +125,14 @@ import Testing
             clock.advance(by: 60)
             _ = try await Self.classify([Self.message(2)], world, pipeline, member: member, mailbox: mailbox)
             #expect(try await stored.load(companyID: member.companyID) == trained)
+            // Another process reads the stored one (this one answers from memory) and keeps it.
+            let other = InboxPipeline(
+                persistence: db, secretBox: world.secretBox, auditSink: world.audit, llmConfigurations: FixedLLMConfigurationSource([]),
+                clock: clock, logger: PipelineWorld.logger)
+            let fromStore = try await Self.classify([Self.message(7)], world, other, member: member, mailbox: mailbox)
+            #expect(try await world.classifications.classifications(fromStore.map(\.id), companyID: member.companyID).map(\.source)
+                == [MessageClassification.embeddedSource])
+            #expect(try await stored.load(companyID: member.companyID) == trained, "read, not trained again")
 
             // A correction: the next run trains again, and remembers what from.
             let category = try #require(try await world.categories.activeCategories(companyID: member.companyID).last)
@@ -148,11 +156,16 @@ import Testing
             let afterEdit = try #require(try await stored.load(companyID: member.companyID))
             #expect(afterEdit.trainedAt == clock.now() && afterEdit.fingerprint != retrained.fingerprint)
 
-            // Stored by an older version of the classifier: refused and trained again.
+            // Stored by an older version of the classifier: refused and trained again. That is a
+            // new process (a new version of the program), without the classifier the old one
+            // kept in memory.
             try await stored.save(companyID: member.companyID, encoded: afterEdit.encoded, formatVersion: EmbeddedClassifier.formatVersion - 1,
                                   fingerprint: afterEdit.fingerprint)
             clock.advance(by: 60)
-            _ = try await Self.classify([Self.message(6)], world, pipeline, member: member, mailbox: mailbox)
+            let restarted = InboxPipeline(
+                persistence: db, secretBox: world.secretBox, auditSink: world.audit, llmConfigurations: FixedLLMConfigurationSource([]),
+                clock: clock, logger: PipelineWorld.logger)
+            _ = try await Self.classify([Self.message(6)], world, restarted, member: member, mailbox: mailbox)
             let upgraded = try #require(try await stored.load(companyID: member.companyID))
             #expect(upgraded.formatVersion == EmbeddedClassifier.formatVersion)
             #expect(upgraded.trainedAt == clock.now())

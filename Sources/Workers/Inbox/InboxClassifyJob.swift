@@ -34,6 +34,7 @@ public struct InboxClassifyJob: JobHandler {
     let prices: LLMPriceTable
     let audit: any AuditSink
     let now: @Sendable () -> Date
+    let trainedClassifiers = TrainedClassifierCache()
 
     init(
         messages: InboundMessageRepository, categories: CategoryRepository, rules: RuleRepository,
@@ -62,14 +63,16 @@ public struct InboxClassifyJob: JobHandler {
         guard !stored.isEmpty else { return }
         let settings = try await rules.settings(companyID: companyID)
         let active = try await categories.activeCategories(companyID: companyID)
-        let classified = Set(try await classifications.classifications(stored.map(\.id), companyID: companyID).map(\.messageID))
+        var current = try await classifications.classifications(stored.map(\.id), companyID: companyID)
+        let classified = Set(current.map(\.messageID))
         let todo = stored.filter { !classified.contains($0.id) }
         if !todo.isEmpty {
             let verdicts = try await classify(todo, into: active, settings: settings, companyID: companyID, logger: context.logger)
-            try await classifications.save(verdicts, companyID: companyID)
+            // What was saved, as it now stands (a person's correction made meanwhile stays).
+            current += try await classifications.save(verdicts, companyID: companyID)
             await recordClassified(verdicts, companyID: companyID)
         }
-        try await planLabels(for: stored, categories: active, settings: settings, companyID: companyID)
+        try await planLabels(for: current, categories: active, settings: settings, companyID: companyID)
     }
 
     // MARK: Classifying
@@ -113,13 +116,19 @@ public struct InboxClassifyJob: JobHandler {
                             companyID: UUID, logger: Logger) async throws -> EmbeddedClassifier {
         let seeds = prompted.map(\.seed)
         let fingerprint = ClassifierFingerprint.make(categories: seeds, training: try await classifications.trainingSummary(companyID: companyID))
+        if var classifier = trainedClassifiers.classifier(companyID: companyID, fingerprint: fingerprint) {
+            classifier.reviewThreshold = settings.reviewThreshold
+            return classifier
+        }
         if let stored = try await storedClassifiers.load(companyID: companyID),
            stored.formatVersion == EmbeddedClassifier.formatVersion, stored.fingerprint == fingerprint,
            var classifier = try? EmbeddedClassifier(encoded: stored.encoded) {
+            trainedClassifiers.remember(classifier, companyID: companyID, fingerprint: fingerprint)
             classifier.reviewThreshold = settings.reviewThreshold
             return classifier
         }
         let classifier = try await trainedClassifier(seeds, categories: categories, settings: settings, companyID: companyID)
+        trainedClassifiers.remember(classifier, companyID: companyID, fingerprint: fingerprint)
         do {
             try await storedClassifiers.save(companyID: companyID, encoded: try classifier.encoded(), formatVersion: EmbeddedClassifier.formatVersion,
                                              fingerprint: fingerprint)
@@ -182,8 +191,8 @@ public struct InboxClassifyJob: JobHandler {
 
     /// Rules applied to the current verdict of every message of the job; only new actions are
     /// recorded, and their mailboxes get a label job.
-    func planLabels(for stored: [InboundMessage], categories: [InboxCategory], settings: InboxSettings, companyID: UUID) async throws {
-        let verdicts = try await classifications.classifications(stored.map(\.id), companyID: companyID)
+    func planLabels(for verdicts: [MessageClassification], categories: [InboxCategory], settings: InboxSettings,
+                    companyID: UUID) async throws {
         guard !verdicts.isEmpty else { return }
         let byID = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let ruleOf = Dictionary(try await rules.rules(companyID: companyID).map { ($0.categoryID, $0) }, uniquingKeysWith: { first, _ in first })
