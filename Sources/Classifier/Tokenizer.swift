@@ -89,14 +89,28 @@ public enum Tokenizer {
 
     private static func appendWord(_ word: [Unicode.Scalar], to tokens: inout [String]) {
         guard !word.isEmpty else { return }
-        if word.allSatisfy({ $0.properties.generalCategory == .decimalNumber }) {
+        if word.allSatisfy(isDigit) {
             tokens.append(numberToken)
         } else if (shortestWord...longestWord).contains(word.count) {
             tokens.append(stem(String(String.UnicodeScalarView(word))))
         }
     }
 
+    // The three checks below answer ASCII and the Russian alphabet from the code point alone, as
+    // the Unicode properties would: looking those up took most of the tokenizer's time.
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("0"..."9").contains(scalar) }
+        if (0x400...0x4FF).contains(scalar.value) { return false }
+        return scalar.properties.generalCategory == .decimalNumber
+    }
+
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            // In ASCII only the letters and digits are letters, marks or decimal digits.
+            return ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || ("A"..."Z").contains(scalar)
+        }
+        if (0x410...0x44F).contains(scalar.value) || scalar.value == 0x401 || scalar.value == 0x451 { return true }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .nonspacingMark, .spacingMark, .decimalNumber:
@@ -109,7 +123,11 @@ public enum Tokenizer {
     /// Unicode White_Space, plus the information separators U+001C–U+001F that Python's
     /// `str.split()` also splits at, so that the Swift and the prototype tokens agree.
     private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
+        if scalar.isASCII {
+            // ASCII's White_Space: tab, line feed, vertical tab, form feed, carriage return, space.
+            return (0x09...0x0D).contains(scalar.value) || scalar == " " || (0x1C...0x1F).contains(scalar.value)
+        }
+        return scalar.properties.isWhitespace
     }
 
     private static func contains(_ needle: [Unicode.Scalar], in chunk: ArraySlice<Unicode.Scalar>) -> Bool {
