@@ -277,6 +277,76 @@ public enum EWSResponseFixtures {
         </m:SendItemResponseMessage>
         """)
 
+    /// A Deep search for "Счета": a mail folder and a calendar of that name.
+    public static let foldersFound = operation("FindFolder", """
+        <m:FindFolderResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:RootFolder IndexedPagingOffset="2" TotalItemsInView="2" IncludesLastItemInRange="true">
+            <t:Folders>
+              <t:Folder>
+                <t:FolderId Id="AAMkFolderA=" ChangeKey="AQAAABYA1"/>
+              </t:Folder>
+              <t:CalendarFolder>
+                <t:FolderId Id="AAMkFolderB=" ChangeKey="AQAAABYA2"/>
+              </t:CalendarFolder>
+            </t:Folders>
+          </m:RootFolder>
+        </m:FindFolderResponseMessage>
+        """)
+
+    /// No folder has the name: an empty view, not an error.
+    public static let noFolderFound = operation("FindFolder", """
+        <m:FindFolderResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:RootFolder IndexedPagingOffset="0" TotalItemsInView="0" IncludesLastItemInRange="true">
+            <t:Folders/>
+          </m:RootFolder>
+        </m:FindFolderResponseMessage>
+        """)
+
+    /// The folder searched in does not exist.
+    public static let parentFolderNotFound = operation("FindFolder", """
+        <m:FindFolderResponseMessage ResponseClass="Error">
+          <m:MessageText>The specified folder could not be found in the store.</m:MessageText>
+          <m:ResponseCode>ErrorFolderNotFound</m:ResponseCode>
+          <m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>
+        </m:FindFolderResponseMessage>
+        """)
+
+    public static let inboxFolder = operation("GetFolder", """
+        <m:GetFolderResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:Folders>
+            <t:Folder>
+              <t:FolderId Id="AAMkFolderInbox=" ChangeKey="AQAAABYA3"/>
+            </t:Folder>
+          </m:Folders>
+        </m:GetFolderResponseMessage>
+        """)
+
+    /// Three items moved: the first under its new id, the second gone meanwhile, the third into
+    /// another mailbox (no new id).
+    public static let movedWithOneMissing = operation("MoveItem", """
+        <m:MoveItemResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:Items>
+            <t:Message>
+              <t:ItemId Id="AAMkMoved1=" ChangeKey="CQAAABYA9"/>
+            </t:Message>
+          </m:Items>
+        </m:MoveItemResponseMessage>
+        <m:MoveItemResponseMessage ResponseClass="Error">
+          <m:MessageText>The specified object was not found in the store.</m:MessageText>
+          <m:ResponseCode>ErrorItemNotFound</m:ResponseCode>
+          <m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>
+          <m:Items/>
+        </m:MoveItemResponseMessage>
+        <m:MoveItemResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:Items/>
+        </m:MoveItemResponseMessage>
+        """)
+
     public static let outlookSignInPage = """
         <!DOCTYPE html>
         <html><head><title>Outlook</title></head>

@@ -20,6 +20,9 @@ extension FakeEWSServer {
         case "SyncFolderItems": return Self.response(syncFolderItems(operation))
         case "UpdateItem": return Self.response(updateItem(operation))
         case "CreateItem": return Self.response(createItem(operation))
+        case "FindFolder": return Self.response(findFolder(operation))
+        case "GetFolder": return Self.response(getFolder(operation))
+        case "MoveItem": return Self.response(moveItem(operation))
         default: return Self.soapFault(code: "ErrorInvalidRequest", message: "The request is invalid.")
         }
     }
@@ -146,15 +149,18 @@ extension FakeEWSServer {
             let end = start + batch.count
             let newState = Self.syncState(at: end)
             state.issuedSyncStates.insert(newState)
+            // An item that has left the inbox since is reported by its Delete alone.
             let changes = batch.map { change -> String in
                 switch change {
                 case .created(let id):
-                    guard let item = state.items.first(where: { $0.id == id }) else { return "" }
+                    guard let item = state.items.first(where: { $0.id == id && $0.folder == "inbox" }) else { return "" }
                     return "<t:Create><t:\(item.kind)>\(Self.itemID(item))"
                         + "<t:DateTimeReceived>\(EWSDateTime.string(from: item.receivedAt))</t:DateTimeReceived></t:\(item.kind)></t:Create>"
                 case .updated(let id):
-                    guard let item = state.items.first(where: { $0.id == id }) else { return "" }
+                    guard let item = state.items.first(where: { $0.id == id && $0.folder == "inbox" }) else { return "" }
                     return "<t:Update><t:\(item.kind)>\(Self.itemID(item))</t:\(item.kind)></t:Update>"
+                case .deleted(let id):
+                    return "<t:Delete><t:ItemId Id=\"\(Self.escaped(id))\"/></t:Delete>"
                 }
             }
             return EWSResponseFixtures.operation("SyncFolderItems", """
@@ -184,7 +190,7 @@ extension FakeEWSServer {
                 if var pending = state.outlookChanges[id], !pending.isEmpty {
                     state.items[index].categories.append(pending.removeFirst())
                     state.items[index].version += 1
-                    state.log.append(.updated(id))
+                    if state.items[index].folder == "inbox" { state.log.append(.updated(id)) }
                     state.outlookChanges[id] = pending
                 }
                 guard let changeKey = idElement.attributes["ChangeKey"] else {
@@ -212,7 +218,8 @@ extension FakeEWSServer {
                     }
                 }
                 state.items[index].version += 1
-                state.log.append(.updated(id))
+                // The log is the inbox's: changes in other folders are not synced.
+                if state.items[index].folder == "inbox" { state.log.append(.updated(id)) }
                 let item = state.items[index]
                 return """
                     <m:UpdateItemResponseMessage ResponseClass="Success">
@@ -263,19 +270,133 @@ extension FakeEWSServer {
             """)
     }
 
+    // MARK: FindFolder
+
+    private func findFolder(_ operation: EWSXMLElement) -> String {
+        let deep = operation.attributes["Traversal"] == "Deep"
+        let restricted = operation.child("Restriction") != nil
+        let comparison = operation.child("Restriction")?.child("IsEqualTo")
+        let field = comparison?.child("FieldURI")?.attributes["FieldURI"]
+        let wanted = comparison?.child("FieldURIOrConstant")?.child("Constant")?.attributes["Value"]
+        let parentID = operation.child("ParentFolderIds")?.children.first
+        return state.withLock { state -> String in
+            guard let parentID, let parent = Self.folderKey(parentID, in: state.folders) else {
+                return EWSResponseFixtures.operation("FindFolder", Self.errorMessage(
+                    "FindFolder", code: "ErrorFolderNotFound", text: "The specified folder could not be found in the store.", content: ""))
+            }
+            // This fake filters on one thing only; anything else would be answered wrongly.
+            if restricted, field != "folder:DisplayName" || wanted == nil {
+                return EWSResponseFixtures.operation("FindFolder", Self.errorMessage(
+                    "FindFolder", code: "ErrorInvalidRestriction", text: "The fake answers IsEqualTo on folder:DisplayName only.", content: ""))
+            }
+            var below: [Folder] = []
+            var parents: Set<String> = [parent]
+            while !parents.isEmpty {
+                let children = state.folders.filter { folder in folder.parent.map { parents.contains($0) } ?? false }
+                below += children
+                parents = deep ? Set(children.map(\.key)) : []
+            }
+            let matching = below.filter { folder in wanted.map { folder.displayName.lowercased() == $0.lowercased() } ?? true }
+            // IdOnly: the FolderId alone, in the element that says what the folder holds.
+            let entries = matching.map { folder in
+                "<t:\(folder.kind)><t:FolderId Id=\"\(Self.escaped(folder.id))\" ChangeKey=\"AQAAABYAAA1\"/></t:\(folder.kind)>"
+            }
+            return EWSResponseFixtures.operation("FindFolder", """
+                <m:FindFolderResponseMessage ResponseClass="Success">
+                  <m:ResponseCode>NoError</m:ResponseCode>
+                  <m:RootFolder IndexedPagingOffset="\(matching.count)" TotalItemsInView="\(matching.count)" IncludesLastItemInRange="true">
+                    <t:Folders>\(entries.joined())</t:Folders>
+                  </m:RootFolder>
+                </m:FindFolderResponseMessage>
+                """)
+        }
+    }
+
+    /// The key of the folder a `t:DistinguishedFolderId` or `t:FolderId` names, if it exists.
+    private static func folderKey(_ element: EWSXMLElement, in folders: [Folder]) -> String? {
+        guard let id = element.attributes["Id"] else { return nil }
+        switch element.name {
+        case "DistinguishedFolderId": return folders.first { $0.key == id }?.key
+        case "FolderId": return folders.first { $0.id == id }?.key
+        default: return nil
+        }
+    }
+
+    // MARK: GetFolder
+
+    private func getFolder(_ operation: EWSXMLElement) -> String {
+        let requested = operation.child("FolderIds")?.children ?? []
+        return state.withLock { state -> String in
+            let messages = requested.map { element -> String in
+                guard let key = Self.folderKey(element, in: state.folders), let folder = state.folders.first(where: { $0.key == key }) else {
+                    return Self.errorMessage(
+                        "GetFolder", code: "ErrorFolderNotFound", text: "The specified folder could not be found in the store.", content: "<m:Folders/>")
+                }
+                return """
+                    <m:GetFolderResponseMessage ResponseClass="Success">
+                      <m:ResponseCode>NoError</m:ResponseCode>
+                      <m:Folders><t:\(folder.kind)><t:FolderId Id="\(Self.escaped(folder.id))" ChangeKey="AQAAABYAAA1"/></t:\(folder.kind)></m:Folders>
+                    </m:GetFolderResponseMessage>
+                    """
+            }
+            return EWSResponseFixtures.operation("GetFolder", messages.joined(separator: "\n"))
+        }
+    }
+
+    // MARK: MoveItem
+
+    /// Each item moves under a new ItemId, as Exchange gives a moved item; leaving the inbox is
+    /// a Delete in its change log. A ChangeKey, if sent, is not checked: a move needs none.
+    private func moveItem(_ operation: EWSXMLElement) -> String {
+        let target = operation.child("ToFolderId")?.children.first
+        let ids = operation.child("ItemIds")?.children(named: "ItemId").map { $0.attributes["Id"] ?? "" } ?? []
+        return state.withLock { state -> String in
+            let folder = target.flatMap { Self.folderKey($0, in: state.folders) }
+            let messages = ids.map { id -> String in
+                guard id.hasPrefix("AAMk") else {
+                    return Self.errorMessage("MoveItem", code: "ErrorInvalidIdMalformed", text: "Id is malformed.")
+                }
+                guard let index = state.items.firstIndex(where: { $0.id == id }) else {
+                    return Self.errorMessage("MoveItem", code: "ErrorItemNotFound", text: "The specified object was not found in the store.")
+                }
+                guard let folder else {
+                    return Self.errorMessage("MoveItem", code: "ErrorFolderNotFound", text: "The specified folder could not be found in the store.")
+                }
+                let number = state.nextItemNumber
+                state.nextItemNumber += 1
+                let newID = "AAMkADFake\(number)="
+                if state.items[index].folder == "inbox" { state.log.append(.deleted(id)) }
+                if folder == "inbox" { state.log.append(.created(newID)) }
+                state.items[index].id = newID
+                state.items[index].folder = folder
+                state.items[index].version += 1
+                let item = state.items[index]
+                return """
+                    <m:MoveItemResponseMessage ResponseClass="Success">
+                      <m:ResponseCode>NoError</m:ResponseCode>
+                      <m:Items><t:\(item.kind)>\(Self.itemID(item))</t:\(item.kind)></m:Items>
+                    </m:MoveItemResponseMessage>
+                    """
+            }
+            return EWSResponseFixtures.operation("MoveItem", messages.joined(separator: "\n"))
+        }
+    }
+
     // MARK: Pieces
 
     private static func itemID(_ item: Item) -> String {
         "<t:ItemId Id=\"\(escaped(item.id))\" ChangeKey=\"\(escaped(item.changeKey))\"/>"
     }
 
-    private static func errorMessage(_ operation: String, code: String, text: String) -> String {
+    /// `content` is what the operation's message carries after the error (`<m:Items/>` for the
+    /// item operations, nothing for FindFolder).
+    private static func errorMessage(_ operation: String, code: String, text: String, content: String = "<m:Items/>") -> String {
         """
         <m:\(operation)ResponseMessage ResponseClass="Error">
           <m:MessageText>\(escaped(text))</m:MessageText>
           <m:ResponseCode>\(code)</m:ResponseCode>
           <m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>
-          <m:Items/>
+          \(content)
         </m:\(operation)ResponseMessage>
         """
     }

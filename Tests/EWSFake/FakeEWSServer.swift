@@ -8,8 +8,9 @@ import Synchronization
 
 // A small Exchange Web Services server of our own for the EWS client's tests (MailProtocolsTests)
 // and the inbox pipeline's over Exchange (WorkersTests): Hummingbird on
-// 127.0.0.1 with a port the system picks, an in-memory mailbox (inbox and Sent Items), and the
-// operations the client uses, answered the way Exchange 2013–2019 documents them:
+// 127.0.0.1 with a port the system picks, an in-memory mailbox (a folder tree with display names
+// as a Russian mailbox has them, the inbox and Sent Items holding mail), and the operations the
+// client uses, answered the way Exchange 2013–2019 documents them:
 //
 // - FindItem with IndexedPageItemView paging (newest first, an IsGreaterThan restriction on
 //   DateTimeReceived), GetItem (ErrorItemNotFound, ErrorInvalidIdMalformed per item),
@@ -18,6 +19,11 @@ import Synchronization
 //   forgotten, UpdateItem of categories with a ChangeKey check (a stale key is
 //   ErrorIrresolvableConflict in a ResponseClass="Error" message), CreateItem SendAndSaveCopy
 //   (the MIME is recorded and a copy put in Sent Items).
+// - FindFolder, Shallow or Deep, with an IsEqualTo restriction on folder:DisplayName compared
+//   without regard to case (no match is an empty RootFolder, TotalItemsInView="0"; a parent
+//   that does not exist is ErrorFolderNotFound), GetFolder of a well-known folder, and MoveItem
+//   (the item gets a new ItemId in the target folder, which the reply returns, and leaves the
+//   inbox's change log as a Delete; ErrorItemNotFound, ErrorFolderNotFound per item).
 // - Sign-in: Basic, and NTLM's three messages on one connection (the CHALLENGE carries target
 //   info with a timestamp; the AUTHENTICATE is checked by recomputing the NTLMv2 proof and the
 //   MIC from the known password), after which the connection stays signed in.
@@ -93,6 +99,7 @@ public final class FakeEWSServer: Sendable {
     public struct Item: Sendable, Equatable {
         public var id: String
         public var version = 1
+        /// The `Folder.key` of the folder it is in.
         public var folder = "inbox"
         public var kind = "Message"
         public var subject: String
@@ -112,6 +119,28 @@ public final class FakeEWSServer: Sendable {
         public var changeKey: String { "CQAAABYAAA\(version)" }
         public var preview: String { String(textBody.prefix(256)) }
     }
+
+    public struct Folder: Sendable, Equatable {
+        /// What `Item.folder` and `parent` hold: the DistinguishedFolderId of a well-known folder
+        /// ("inbox"), the FolderId of any other.
+        public var key: String
+        public var id: String
+        /// The parent's key; nil for msgfolderroot, the top of the tree.
+        public var parent: String?
+        public var displayName: String
+        /// The element FindFolder answers it as: Folder (mail), CalendarFolder, ContactsFolder…
+        public var kind = "Folder"
+    }
+
+    /// The well-known folders every mailbox starts with, under the names a Russian Outlook gives them.
+    static let wellKnownFolders = [
+        Folder(key: "msgfolderroot", id: "AAMkFolderRoot=", parent: nil, displayName: "Верхний уровень хранилища информации"),
+        Folder(key: "inbox", id: "AAMkFolderInbox=", parent: "msgfolderroot", displayName: "Входящие"),
+        Folder(key: "sentitems", id: "AAMkFolderSent=", parent: "msgfolderroot", displayName: "Отправленные"),
+        Folder(key: "drafts", id: "AAMkFolderDrafts=", parent: "msgfolderroot", displayName: "Черновики"),
+        Folder(key: "deleteditems", id: "AAMkFolderDeleted=", parent: "msgfolderroot", displayName: "Удаленные"),
+        Folder(key: "calendar", id: "AAMkFolderCalendar=", parent: "msgfolderroot", displayName: "Календарь", kind: "CalendarFolder"),
+    ]
 
     public struct SentMessage: Sendable {
         public let mime: [UInt8]
@@ -135,6 +164,8 @@ public final class FakeEWSServer: Sendable {
     enum Change: Sendable {
         case created(String)
         case updated(String)
+        /// The item with this id left the inbox (moved: under a new id elsewhere).
+        case deleted(String)
     }
 
     enum NTLMConnection: Sendable {
@@ -144,6 +175,8 @@ public final class FakeEWSServer: Sendable {
 
     struct State: Sendable {
         var items: [Item] = []
+        var folders = FakeEWSServer.wellKnownFolders
+        var nextFolderNumber = 1
         /// The inbox's change log; a sync state is a position in it.
         var log: [Change] = []
         var issuedSyncStates: Set<String> = []
@@ -249,6 +282,39 @@ public final class FakeEWSServer: Sendable {
                 categories[item.id] = item.categories
             }
             return categories
+        }
+    }
+
+    /// A new folder called `displayName` in the folder whose key is `parent` (the top of the
+    /// mailbox by default), as someone makes it in Outlook.
+    @discardableResult
+    public func createFolder(_ displayName: String, in parent: String = "msgfolderroot", kind: String = "Folder") -> Folder {
+        state.withLock { state in
+            let number = state.nextFolderNumber
+            state.nextFolderNumber += 1
+            let id = "AAMkFolder\(number)="
+            let folder = Folder(key: id, id: id, parent: parent, displayName: displayName, kind: kind)
+            state.folders.append(folder)
+            return folder
+        }
+    }
+
+    /// Deletes the folder and every folder below it for good (emptied from Deleted Items too),
+    /// with the items in them.
+    public func deleteFolder(_ key: String) {
+        state.withLock { state in
+            var doomed: Set<String> = [key]
+            var grew = true
+            while grew {
+                let below = state.folders.filter { folder in
+                    guard let parent = folder.parent else { return false }
+                    return doomed.contains(parent) && !doomed.contains(folder.key)
+                }.map(\.key)
+                grew = !below.isEmpty
+                doomed.formUnion(below)
+            }
+            state.folders.removeAll { doomed.contains($0.key) }
+            state.items.removeAll { doomed.contains($0.folder) }
         }
     }
 

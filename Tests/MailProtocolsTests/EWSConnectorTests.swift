@@ -210,6 +210,128 @@ import Testing
         }
     }
 
+    // MARK: Moving
+
+    @Test func aMoveFindsTheFolderByNameOnceAndTakesTheMessageOutOfTheInbox() async throws {
+        try await FakeEWSServer.run { server in
+            let archive = server.createFolder("Архив")
+            let invoices = server.createFolder("Счета", in: "inbox")
+            let year = server.createFolder("2025", in: invoices.key)
+            // The same name elsewhere: the path says which.
+            server.createFolder("2025", in: archive.key)
+            let items = (1...3).map { server.deliver(subject: "Заявка \($0)") }
+            try await Support.withStack(server) { stack in
+                #expect(try await stack.connector.move(MailboxItemID(items[0].id), to: "Архив"))
+                #expect(try await stack.connector.move(MailboxItemID(items[1].id), to: "Архив"))
+                #expect(server.requests(for: "FindFolder").count == 1, "found at the top once, then remembered")
+
+                // Under the inbox, where Outlook users keep folders: not at the top, so looked for
+                // below it, then its subfolder; letter case and blanks around parts do not matter.
+                #expect(try await stack.connector.move(MailboxItemID(items[2].id), to: "счета / 2025"))
+                #expect(server.requests(for: "FindFolder").count == 4)
+                #expect(server.requests(for: "GetFolder").count == 1, "the inbox's id asked for once")
+
+                // Moved already: its old id is void.
+                await #expect(throws: EWSError.itemError(code: "ErrorItemNotFound", message: "The specified object was not found in the store.")) {
+                    try await stack.connector.move(MailboxItemID(items[0].id), to: "Архив")
+                }
+            }
+            #expect(server.items(in: archive.key).map(\.subject) == ["Заявка 1", "Заявка 2"])
+            #expect(server.items(in: year.key).map(\.subject) == ["Заявка 3"])
+            #expect(server.items(in: "inbox").isEmpty)
+            #expect(server.requests(for: "MoveItem").count == 4)
+            #expect(items.allSatisfy { server.item($0.id) == nil }, "each moved under a new id")
+        }
+    }
+
+    @Test func aFolderThatIsNotThereFailsInPlainWordsAndIsLookedForOnce() async throws {
+        try await FakeEWSServer.run { server in
+            server.createFolder("Встречи", in: "inbox", kind: "CalendarFolder")
+            let items = (1...2).map { server.deliver(subject: "Заявка \($0)") }
+            try await Support.withStack(server) { stack in
+                for item in items {
+                    await #expect(throws: EWSFolderLookupError.notFound(path: "Нет такой")) {
+                        try await stack.connector.move(MailboxItemID(item.id), to: "Нет такой")
+                    }
+                }
+                // A calendar of that name is no place for a message.
+                await #expect(throws: EWSFolderLookupError.notFound(path: "Встречи")) {
+                    try await stack.connector.move(MailboxItemID(items[0].id), to: "Встречи")
+                }
+            }
+            #expect(server.requests(for: "FindFolder").count == 4, "each name at the top and below it, once")
+            #expect(server.requests(for: "MoveItem").isEmpty)
+            #expect(server.items(in: "inbox").map(\.id) == items.map(\.id))
+        }
+    }
+
+    @Test func aNameTwoFoldersShareNeedsItsPathAndTheInboxIsNoTarget() async throws {
+        try await FakeEWSServer.run { server in
+            let kept = server.createFolder("Архив", in: "inbox")
+            server.createFolder("Архив", in: "deleteditems")
+            let item = server.deliver(subject: "Заявка")
+            try await Support.withStack(server) { stack in
+                await #expect(throws: EWSFolderLookupError.ambiguous(path: "Архив", name: "Архив", count: 2)) {
+                    try await stack.connector.move(MailboxItemID(item.id), to: "Архив")
+                }
+                // The inbox, by the name a Russian Outlook gives it: the message is there already.
+                #expect(try await stack.connector.move(MailboxItemID(item.id), to: "Входящие"))
+                #expect(server.requests(for: "MoveItem").isEmpty)
+                #expect(server.item(item.id)?.folder == "inbox")
+
+                #expect(try await stack.connector.move(MailboxItemID(item.id), to: "Входящие/Архив"))
+            }
+            #expect(server.items(in: kept.key).map(\.subject) == ["Заявка"])
+        }
+    }
+
+    @Test func aFolderDeletedSinceItWasFoundIsLookedForAgain() async throws {
+        try await FakeEWSServer.run { server in
+            let first = server.createFolder("Архив")
+            let items = (1...2).map { server.deliver(subject: "Заявка \($0)") }
+            try await Support.withStack(server) { stack in
+                try await stack.connector.move(MailboxItemID(items[0].id), to: "Архив")
+                server.deleteFolder(first.key)
+                await #expect(throws: EWSFolderLookupError.notFound(path: "Архив")) {
+                    try await stack.connector.move(MailboxItemID(items[1].id), to: "Архив")
+                }
+                let second = server.createFolder("Архив")
+                try await stack.connector.move(MailboxItemID(items[1].id), to: "Архив")
+                #expect(server.items(in: second.key).map(\.subject) == ["Заявка 2"])
+            }
+        }
+    }
+
+    @Test func theSyncAfterAMovePassesOverTheMessageThatLeft() async throws {
+        try await FakeEWSServer.run { server in
+            let archive = server.createFolder("Архив")
+            let moved = server.deliver(subject: "В архив")
+            let stays = server.deliver(subject: "Остаётся")
+            try await Support.withStack(server) { stack in
+                let first = try await Self.drain(stack.connector, from: nil)
+                #expect(first.messages.count == 2)
+                try await stack.connector.move(MailboxItemID(moved.id), to: "Архив")
+                let fresh = server.deliver(subject: "Новое")
+
+                // Exchange reports the move as a Delete in the inbox…
+                guard case .ews(let state)? = first.checkpoint else {
+                    Issue.record("expected an EWS checkpoint, got \(String(describing: first.checkpoint))")
+                    return
+                }
+                let changes = try await stack.client.syncInbox(state: state).changes.changes
+                #expect(changes.contains(.deleted(EWSItemID(id: moved.id))))
+
+                // …which is no new mail, and the moved message is not new mail in the inbox either.
+                let next = try await stack.connector.fetchNew(since: first.checkpoint)
+                #expect(next.messages.map(\.item) == [MailboxItemID(fresh.id)])
+                #expect(!next.hasMore)
+                let fromScratch = try await Self.drain(stack.connector, from: nil)
+                #expect(Set(fromScratch.messages.map(\.item)) == [MailboxItemID(stays.id), MailboxItemID(fresh.id)])
+            }
+            #expect(server.items(in: archive.key).map(\.subject) == ["В архив"])
+        }
+    }
+
     // MARK: Sending
 
     static func outgoing(_ subject: String) -> OutgoingMessage {

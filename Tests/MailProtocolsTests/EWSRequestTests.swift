@@ -116,6 +116,41 @@ import Testing
         #expect(EWSRequest.categories(["Lead"], removing: ["Lead"]) == [], "the last one off: the property is deleted")
     }
 
+    @Test func findFolderLooksForOneDisplayNameInItsParent() throws {
+        let top = try Self.operation(of: EWSRequest.findFolders(named: "Счета", in: .distinguished(.messageFolderRoot), traversal: .shallow))
+        #expect(top.attributes["Traversal"] == "Shallow")
+        #expect(Self.names(top) == ["FolderShape", "Restriction", "ParentFolderIds"])
+        #expect(Self.names(top.child("FolderShape")) == ["BaseShape"])
+        #expect(top.child("FolderShape")?.text(of: "BaseShape") == "IdOnly")
+        let comparison = top.child("Restriction")?.child("IsEqualTo")
+        #expect(comparison?.child("FieldURI")?.attributes["FieldURI"] == "folder:DisplayName")
+        #expect(comparison?.child("FieldURIOrConstant")?.child("Constant")?.attributes["Value"] == "Счета")
+        #expect(top.child("ParentFolderIds")?.child("DistinguishedFolderId")?.attributes["Id"] == "msgfolderroot")
+
+        let name = "Архив \"2025\" & <старое>"
+        let deep = try Self.operation(of: EWSRequest.findFolders(named: name, in: .id(EWSFolderID(id: "AAMkFolder1=")), traversal: .deep))
+        #expect(deep.attributes["Traversal"] == "Deep")
+        #expect(deep.child("Restriction")?.descendant("Constant")?.attributes["Value"] == name)
+        #expect(deep.child("ParentFolderIds")?.child("FolderId")?.attributes == ["Id": "AAMkFolder1="])
+    }
+
+    @Test func getFolderAsksForAWellKnownFoldersId() throws {
+        let getFolder = try Self.operation(of: EWSRequest.getFolder(.inbox))
+        #expect(Self.names(getFolder) == ["FolderShape", "FolderIds"])
+        #expect(getFolder.child("FolderShape")?.text(of: "BaseShape") == "IdOnly")
+        #expect(getFolder.child("FolderIds")?.child("DistinguishedFolderId")?.attributes == ["Id": "inbox"])
+    }
+
+    @Test func moveItemNamesTheFolderThenTheItems() throws {
+        let items = [EWSItemID(id: "AAMkA="), EWSItemID(id: "AAMkB=", changeKey: "CK")]
+        let move = try Self.operation(of: EWSRequest.moveItems(items, to: .id(EWSFolderID(id: "AAMkFolder1="))))
+        #expect(Self.names(move) == ["ToFolderId", "ItemIds"])
+        #expect(move.child("ToFolderId")?.child("FolderId")?.attributes == ["Id": "AAMkFolder1="])
+        #expect(move.child("ItemIds")?.children(named: "ItemId").map(\.attributes) == [["Id": "AAMkA="], ["Id": "AAMkB=", "ChangeKey": "CK"]])
+        let toDrafts = try Self.operation(of: EWSRequest.moveItems([items[0]], to: .distinguished(.drafts)))
+        #expect(toDrafts.child("ToFolderId")?.child("DistinguishedFolderId")?.attributes["Id"] == "drafts")
+    }
+
     @Test func sendingCarriesTheBuiltMIMEAndTheThreadingProperties() throws {
         let message = Self.reply()
         let createItem = try Self.operation(of: EWSRequest.sendMessage(message))

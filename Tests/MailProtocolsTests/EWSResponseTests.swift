@@ -114,6 +114,28 @@ import Testing
         #expect(throws: EWSError.changeKeyConflict) { try results[2].get() }
     }
 
+    @Test func foundFoldersSayWhatTheyHold() throws {
+        let found = try EWSResponse.foundFolders(body: Self.bytes(Fixtures.foldersFound), contentType: Self.xml)
+        #expect(found.map(\.folder) == [EWSFolderID(id: "AAMkFolderA="), EWSFolderID(id: "AAMkFolderB=")])
+        #expect(found.map(\.kind) == [.folder, .calendar])
+        // No folder of that name is an empty answer; a missing parent is the error.
+        #expect(try EWSResponse.foundFolders(body: Self.bytes(Fixtures.noFolderFound), contentType: Self.xml).isEmpty)
+        #expect(throws: EWSError.itemError(code: "ErrorFolderNotFound", message: "The specified folder could not be found in the store.")) {
+            try EWSResponse.foundFolders(body: Self.bytes(Fixtures.parentFolderNotFound), contentType: Self.xml)
+        }
+        #expect(try EWSResponse.folder(body: Self.bytes(Fixtures.inboxFolder), contentType: Self.xml).folder == EWSFolderID(id: "AAMkFolderInbox="))
+    }
+
+    @Test func movedItemsReportTheirNewIdsAndEachFailure() throws {
+        let results = try EWSResponse.movedItems(body: Self.bytes(Fixtures.movedWithOneMissing), contentType: Self.xml)
+        try #require(results.count == 3)
+        #expect(try results[0].get() == EWSItemID(id: "AAMkMoved1=", changeKey: "CQAAABYA9"))
+        #expect(throws: EWSError.itemError(code: "ErrorItemNotFound", message: "The specified object was not found in the store.")) {
+            try results[1].get()
+        }
+        #expect(try results[2].get() == nil, "moved, but into a mailbox whose id Exchange does not give")
+    }
+
     @Test func sendingRepliesAreUnderstood() throws {
         #expect(try EWSResponse.createdItems(body: Self.bytes(Fixtures.sentWithCopy), contentType: Self.xml).isEmpty)
         #expect(try EWSResponse.createdItems(body: Self.bytes(Fixtures.draftCreated), contentType: Self.xml) == [EWSItemID(id: "Draft1=", changeKey: "CQAAAD-1")])

@@ -20,7 +20,7 @@ import Testing
 
     /// One of each request, with the inputs that change its shape (a window or none, a sync
     /// state or none, set and cleared categories, HTML and plain text, Cc, Bcc, Reply-To,
-    /// attachments, threading ids).
+    /// attachments, threading ids, a folder well-known or by id, searched shallow or deep).
     static func builtRequests() -> [String: EWSRequest] {
         let sender = MailAddress(name: "Анна Петрова", address: "anna@romashka.ru")
         let full = OutgoingMessage(
@@ -48,6 +48,11 @@ import Testing
             "draft-plain": .createDraft(plain),
             "create-attachments": .createAttachments(full.attachments, to: item),
             "send-draft": .sendDraft(item),
+            "find-folder-top": .findFolders(named: "Счета", in: .distinguished(.messageFolderRoot), traversal: .shallow),
+            "find-folder-deep": .findFolders(named: "Архив \"2025\" & <старое>", in: .id(EWSFolderID(id: "AAMkFolder1=")), traversal: .deep),
+            "get-folder": .getFolder(.inbox),
+            "move-to-folder": .moveItems([item, EWSItemID(id: "AAMkADk2ZjE=")], to: .id(EWSFolderID(id: "AAMkFolder1="))),
+            "move-to-drafts": .moveItems([item], to: .distinguished(.drafts)),
         ]
     }
 

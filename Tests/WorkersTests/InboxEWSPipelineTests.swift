@@ -120,6 +120,103 @@ import Testing
         }
     }
 
+    @Test func aRuleMovesItsCategorysMessagesIntoTheFolderItNames() async throws {
+        try await FakeEWSServer.run(authMode: .basic) { server in
+            // Under the inbox, where Outlook users keep their folders: not at the top of the mailbox.
+            let processed = server.createFolder("Обработано", in: "inbox")
+            let corpus = Self.deliverCorpus(to: server, count: 12)
+            try await TestDatabase.with { db in
+                let world = try PipelineWorld(db)
+                let member = try await world.tenant()
+                let rule = InboxRuleActions(applyLabel: true, markAsRead: true, moveToFolder: "Обработано")
+                for category in try await world.categories.activeCategories(companyID: member.companyID) {
+                    _ = try await world.rules.save(member, categoryID: category.id, actions: rule, isEnabled: true)
+                }
+                let mailbox = try await world.exchangeMailbox(member, server, auth: .basic)
+                let pipeline = world.pipeline(factory: PipelineWorld.exchangeFactory())
+                try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+                let ran = try await world.drain(pipeline)
+                #expect(ran[InboxJobs.labelKind] == 1, "one stored batch, one classify job, one label job")
+
+                let inbox = try await world.inbox(member)
+                #expect(inbox.count == corpus.count)
+                // A verdict with a category follows its rule; an unsure one only gets the "needs review" label.
+                let ruled = inbox.filter { $0.classification?.needsReview == false && $0.classification?.categoryID != nil }
+                let others = inbox.filter { entry in !ruled.contains { $0.message.id == entry.message.id } }
+                try #require(!ruled.isEmpty, "the classifier is sure of some of the corpus")
+
+                // Label, read flag and move, each done, the move last.
+                let actions = try await world.actions(member)
+                #expect(actions.allSatisfy { $0.status == .done }, "\(actions.filter { $0.status != .done })")
+                for entry in ruled {
+                    let kinds = actions.filter { $0.messageID == entry.message.id }.map(\.kind)
+                    #expect(Set(kinds) == [.applyLabel, .markRead, .move], "\(entry.message.subject)")
+                }
+                #expect(!actions.contains { action in action.kind == .move && others.contains { $0.message.id == action.messageID } })
+
+                // In the fake's store: the ruled messages in the folder, read and labelled; the others where they were.
+                let moved = server.items(in: processed.key)
+                #expect(Set(moved.map(\.internetMessageID)) == Set(ruled.compactMap(\.message.messageID)))
+                #expect(moved.allSatisfy { $0.isRead && $0.categories.count == 1 })
+                #expect(Set(server.items(in: "inbox").map(\.internetMessageID)) == Set(others.compactMap(\.message.messageID)))
+                #expect(server.requests(for: "MoveItem").count == ruled.count)
+                #expect(server.requests(for: "FindFolder").count == 2, "looked for once for the whole run: at the top, then below it")
+                #expect(server.requests(for: "GetFolder").count == 1)
+
+                // The next sync reads the moves as deletions from the inbox: nothing is stored,
+                // planned or moved again, and the mailbox stays well.
+                try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+                let again = try await world.drain(pipeline)
+                #expect(again == [InboxJobs.syncKind: 1])
+                #expect(try await world.inbox(member).count == corpus.count)
+                #expect(try await world.actions(member).count == actions.count)
+                #expect(server.requests(for: "MoveItem").count == ruled.count)
+                let synced = try await world.mailboxes.find(mailbox.id, companyID: member.companyID)
+                #expect(synced.status == .connected)
+                #expect(synced.lastError == nil)
+            }
+        }
+    }
+
+    @Test func aMoveToAFolderTheMailboxDoesNotHaveFailsAtOnceInPlainWords() async throws {
+        try await FakeEWSServer.run(authMode: .basic) { server in
+            let corpus = Self.deliverCorpus(to: server, count: 4)
+            try await TestDatabase.with { db in
+                let world = try PipelineWorld(db)
+                let member = try await world.tenant()
+                let mailbox = try await world.exchangeMailbox(member, server, auth: .basic)
+                let pipeline = world.pipeline(factory: PipelineWorld.exchangeFactory())
+                try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+                try await world.drain(pipeline)
+                let inbox = try await world.inbox(member)
+                #expect(inbox.count == corpus.count)
+
+                // A rule names a folder nobody made in Outlook.
+                try await world.labels.enqueue(inbox.map { NewLabelAction.move($0.message.id, to: "Нет такой папки") }, companyID: member.companyID)
+                try await world.queue.enqueue(InboxJobs.label(mailboxID: mailbox.id, companyID: member.companyID))
+                let ran = try await world.drain(pipeline)
+                #expect(ran == [InboxJobs.labelKind: 1], "failed for good at once: the job is not retried")
+
+                let moves = try await world.actions(member).filter { $0.kind == .move }
+                #expect(moves.count == corpus.count)
+                #expect(moves.allSatisfy { $0.status == .failed && $0.attempts == 1 })
+                #expect(moves.allSatisfy {
+                    $0.lastError == "There is no folder \"Нет такой папки\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule."
+                })
+                #expect(server.requests(for: "FindFolder").count == 2, "looked for once, at the top and below it")
+                #expect(server.requests(for: "MoveItem").isEmpty)
+                #expect(server.items(in: "inbox").count == corpus.count)
+
+                // The actions failed, not the mailbox.
+                let after = try await world.mailboxes.find(mailbox.id, companyID: member.companyID)
+                #expect(after.status == .connected)
+                #expect(after.lastError == nil)
+                let tally = try #require(world.audit.of(kind: "inbox.labelled").last)
+                #expect(tally.details["failed"] == String(corpus.count))
+            }
+        }
+    }
+
     @Test func syncAndLabelRunAgainWriteNoCategoryTwice() async throws {
         try await FakeEWSServer.run(authMode: .basic) { server in
             let corpus = Self.deliverCorpus(to: server, count: 24)

@@ -168,6 +168,54 @@ import Testing
         }
     }
 
+    @Test func aMoveToAFolderTheMailboxCannotTellFailsAtOnceInPlainWords() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 3)
+            try await world.labels.enqueue([
+                .applyLabel("Lead", to: messages[0].id), .move(messages[0].id, to: "Нет такой"),
+                .move(messages[1].id, to: "Счета"),
+                .move(messages[2].id, to: "Архив"),
+            ], companyID: member.companyID)
+
+            let scripted = ScriptedEditingMailbox()
+            await scripted.failMoves(to: "Нет такой", with: EWSFolderLookupError.notFound(path: "Нет такой"))
+            await scripted.failMoves(to: "Счета", with: EWSFolderLookupError.ambiguous(path: "Счета", name: "Счета", count: 2))
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+            // Nothing is left to retry, so the run ends without an error.
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+
+            // One message's failure stops none of the others.
+            let calls = await scripted.calls
+            let moves = calls.filter { call in
+                if case .move = call { return true }
+                return false
+            }
+            #expect(Set(moves.compactMap(\.item)) == Set(messages.map(Self.item)))
+
+            let first = try await world.labels.actions(forMessage: messages[0].id, scope: .tenant(member))
+            #expect(first.first { $0.kind == .applyLabel }?.status == .done)
+            let missing = try #require(first.first { $0.kind == .move })
+            #expect(missing.status == .failed)
+            #expect(missing.attempts == 1)
+            #expect(missing.lastError == "There is no folder \"Нет такой\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule.")
+            let ambiguous = try #require(try await world.labels.actions(forMessage: messages[1].id, scope: .tenant(member)).first)
+            #expect(ambiguous.status == .failed)
+            #expect(ambiguous.attempts == 1)
+            #expect(ambiguous.lastError == "The Exchange mailbox has 2 folders called \"Счета\". In the category's rule, give the folder's path from the top of the mailbox, for example Inbox/Счета.")
+            #expect(try await world.labels.actions(forMessage: messages[2].id, scope: .tenant(member)).map(\.status) == [.done])
+
+            // The actions failed, not the mailbox.
+            let after = try await world.mailboxes.find(mailbox.id, companyID: member.companyID)
+            #expect(after.lastError == nil)
+            let tally = try #require(world.audit.of(kind: "inbox.labelled").first)
+            #expect(tally.details["done"] == "2")
+            #expect(tally.details["failed"] == "2")
+            #expect(tally.details["retrying"] == "0")
+        }
+    }
+
     // MARK: Helpers
 
     /// An offline mailbox with `count` stored messages, `imap:7:1` … `imap:7:<count>`, in that order.

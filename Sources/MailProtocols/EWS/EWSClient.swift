@@ -109,6 +109,19 @@ public struct EWSClient: Sendable {
         return results
     }
 
+    // MARK: Folders
+
+    /// The folders called `name` in `parent`, directly in it or anywhere below
+    /// (`EWSRequest.findFolders`); empty when there is none.
+    public func findFolders(named name: String, in parent: EWSFolderReference, traversal: EWSFolderTraversal) async throws -> [EWSFolderEntry] {
+        try await perform(.findFolders(named: name, in: parent, traversal: traversal), EWSResponse.foundFolders(body:contentType:))
+    }
+
+    /// The FolderId of a well-known folder.
+    public func folderID(of folder: EWSFolder) async throws -> EWSFolderID {
+        try await perform(.getFolder(folder), EWSResponse.folder(body:contentType:)).folder
+    }
+
     // MARK: Writing
 
     /// Adds Outlook categories to an item, keeping the ones it has: GetItem for its categories
@@ -141,6 +154,21 @@ public struct EWSClient: Sendable {
             throw EWSError.malformedResponse("UpdateItem answered no response message")
         }
         _ = try outcome.get()
+    }
+
+    /// Moves an item into `folder` with MoveItem.
+    ///
+    /// - Returns: the item's id in its new folder (nil when Exchange gives none). The old id is
+    ///   void afterwards, and the next sync of the folder it left reports it deleted.
+    /// - Throws: the item's error: ErrorItemNotFound when it is gone, ErrorFolderNotFound when
+    ///   the folder is.
+    @discardableResult
+    public func move(_ item: EWSItemID, to folder: EWSFolderReference) async throws -> EWSItemID? {
+        let outcomes = try await perform(.moveItems([item], to: folder), EWSResponse.movedItems(body:contentType:))
+        guard let outcome = outcomes.first else {
+            throw EWSError.malformedResponse("MoveItem answered no response message")
+        }
+        return try outcome.get()
     }
 
     /// Reads the item, asks `change` for its new category list (nil: nothing to write) and writes

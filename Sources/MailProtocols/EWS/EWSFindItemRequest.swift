@@ -61,4 +61,5 @@ enum EWSFieldURI {
     static let internetMessageID = "message:InternetMessageId"
     static let references = "message:References"
     static let isRead = "message:IsRead"
+    static let folderDisplayName = "folder:DisplayName"
 }

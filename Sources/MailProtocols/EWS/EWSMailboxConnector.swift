@@ -4,7 +4,7 @@ import MIME
 
 /// An on-premises Exchange mailbox behind the pipeline's `MailboxConnector`: new mail by
 /// SyncFolderItems on the inbox (the checkpoint is its sync state), labels as Outlook categories,
-/// sending by CreateItem with a copy in Sent Items.
+/// moves by MoveItem into a folder found by name, sending by CreateItem with a copy in Sent Items.
 ///
 /// Only mail received within the last `importWindowDays` is returned. That is what bounds the
 /// first import (a sync from no state lists the whole inbox); it applies to every batch, because
@@ -18,6 +18,8 @@ public struct EWSMailboxConnector: MailboxConnector {
     public let changesPerBatch: Int
     private let now: @Sendable () -> Date
     private let logger: Logger?
+    /// The folders moves went to, found once per connector (one job run).
+    private let folders: EWSFolderDirectory
 
     public init(
         client: EWSClient,
@@ -31,12 +33,13 @@ public struct EWSMailboxConnector: MailboxConnector {
         self.changesPerBatch = min(max(changesPerBatch, 1), EWSRequest.syncChangesLimit)
         self.now = now
         self.logger = logger
+        folders = EWSFolderDirectory(client: client)
     }
 
-    /// One SyncFolderItems batch, then GetItem for the items it created. Updates, deletions and
-    /// read flags are not new mail and are passed over. A refused sync state starts over (the
-    /// caller deduplicates by item id); any error is thrown before a checkpoint exists, so the
-    /// caller's stays where it was.
+    /// One SyncFolderItems batch, then GetItem for the items it created. Updates, deletions (a
+    /// message a rule moved out of the inbox among them) and read flags are not new mail and are
+    /// passed over. A refused sync state starts over (the caller deduplicates by item id); any
+    /// error is thrown before a checkpoint exists, so the caller's stays where it was.
     public func fetchNew(since checkpoint: MailboxCheckpoint?) async throws -> MailboxBatch {
         let state: String?
         switch checkpoint {
@@ -98,6 +101,32 @@ public struct EWSMailboxConnector: MailboxConnector {
     /// Marks the message read in Outlook (a rule's "mark as read").
     public func markAsRead(_ item: MailboxItemID) async throws {
         try await client.markAsRead(EWSItemID(id: item.rawValue))
+    }
+
+    /// Moves the message into the folder a rule names (`Archive`, `Invoices/2025`, found as
+    /// `EWSFolderDirectory` describes and remembered for this connector's run). Afterwards the
+    /// item id is void, and the inbox's next sync reports the item deleted, which `fetchNew`
+    /// passes over. Always returns `true`: MoveItem takes the message out of the inbox.
+    ///
+    /// - Throws: `EWSFolderLookupError` when no folder, or more than one, answers to the name
+    ///   (the folder is never created); ErrorItemNotFound (`EWSError.itemError`) when the
+    ///   message is gone.
+    @discardableResult
+    public func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
+        let target = try await folders.folder(atPath: folder)
+        // A move into the inbox it is synced from has nothing to do, and Exchange could still
+        // give the message a new id that the next sync would take for new mail: it stays where
+        // it is, as the IMAP connector leaves a move into its own folder.
+        let inbox = try await folders.inboxID()
+        guard target != inbox else { return true }
+        do {
+            try await client.move(EWSItemID(id: item.rawValue), to: .id(target))
+        } catch EWSError.itemError(let code, _) where code == "ErrorFolderNotFound" {
+            // Deleted since it was looked up: looked for afresh next time.
+            folders.forget(folder)
+            throw EWSFolderLookupError.notFound(path: folder)
+        }
+        return true
     }
 
     /// - Throws: `MailboxSendOutcomeUnknown` when the request left but no complete answer came

@@ -58,6 +58,25 @@ public enum EWSFolder: String, Sendable, Codable {
     case inbox
     case sentItems = "sentitems"
     case drafts
+    /// The top of the mailbox's own folders (Outlook's "Top of Information Store"): where a
+    /// rule's folder is looked for.
+    case messageFolderRoot = "msgfolderroot"
+}
+
+/// A folder's identity, as FindFolder and GetFolder return it. Its ChangeKey is not kept: a
+/// move names the folder, not a version of it.
+public struct EWSFolderID: Sendable, Hashable, Codable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+}
+
+/// A folder a request names: a well-known one by its distinguished name, any other by its id.
+public enum EWSFolderReference: Sendable, Hashable {
+    case distinguished(EWSFolder)
+    case id(EWSFolderID)
 }
 
 /// The element an item comes back as in `t:Items`; updates must name the same one.
@@ -83,6 +102,13 @@ extension EWSXMLWriter {
 
     mutating func distinguishedFolder(_ folder: EWSFolder) {
         empty("t:DistinguishedFolderId", ["Id": folder.rawValue])
+    }
+
+    mutating func folder(_ folder: EWSFolderReference) {
+        switch folder {
+        case .distinguished(let name): distinguishedFolder(name)
+        case .id(let id): empty("t:FolderId", ["Id": id.id])
+        }
     }
 
     mutating func fieldURI(_ uri: String) {

@@ -15,6 +15,17 @@ extension EWSResponse {
         }
     }
 
+    /// MoveItem: per item, its id in the folder it was moved to (nil when Exchange gives none, as
+    /// for a move into another mailbox), or why that item was not moved: ErrorItemNotFound when
+    /// it is gone, ErrorFolderNotFound when the target folder is.
+    public static func movedItems(body: [UInt8], contentType: String?) throws -> [Result<EWSItemID?, EWSError>] {
+        try responseMessages(body: body, contentType: contentType, operation: "MoveItem").map { message -> Result<EWSItemID?, EWSError> in
+            if let error = message.error { return .failure(error) }
+            guard let element = message.element.child("Items")?.children.first else { return .success(nil) }
+            return .success(EWSItemElement.itemID(in: element))
+        }
+    }
+
     /// CreateItem: the created items' ids. Empty after SendAndSaveCopy, which returns no items;
     /// the draft's id and ChangeKey after SaveOnly.
     public static func createdItems(body: [UInt8], contentType: String?) throws -> [EWSItemID] {

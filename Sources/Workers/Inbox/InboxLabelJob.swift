@@ -15,11 +15,11 @@ import Storage
 /// Each action is marked done, or failed with the reason in plain words; a failure that may pass
 /// (a server error, a keyword the folder will not keep yet) stays pending for another attempt, up
 /// to `LabelActionRepository.defaultMaximumAttempts`, and the job is retried. What can never work
-/// (the message is gone, Exchange cannot move yet) fails at once. A batch settles
-/// each message's failure on its own; an error that fails the whole batch counts against each of
-/// its actions. A broken connection or a refused login stops the run, on either path. Actions
-/// already done are never pending again, and the connectors skip labels a message has, so
-/// nothing is applied twice.
+/// (the message is gone, no folder or several answer to the name to move it to) fails at once.
+/// A batch settles each message's failure on its own; an error that fails the whole batch counts
+/// against each of its actions. A broken connection or a refused login stops the run, on either
+/// path. Actions already done are never pending again, and the connectors skip labels a message
+/// has, so nothing is applied twice.
 public struct InboxLabelJob: JobHandler {
     public static let kind = InboxJobs.labelKind
     public var kind: String { Self.kind }

@@ -17,6 +17,9 @@ enum MailProblemText {
             return "Exchange Autodiscover found no EWS address for \(failure.emailAddress). Enter the EWS URL "
                 + "(for example https://mail.example.ru/EWS/Exchange.asmx) in the mailbox settings."
         }
+        if let folder = error as? EWSFolderLookupError {
+            return folderText(for: folder)
+        }
         if let connector = error as? IMAPConnectorError {
             return "The mailbox refused the request: \(connector.description)."
         }
@@ -95,10 +98,12 @@ enum MailProblemText {
     }
 
     /// A label action that can never succeed: the message is gone or renumbered, the id is not
-    /// the connector's, or the mailbox kind cannot do it. Failed at once rather than retried.
+    /// the connector's, the mailbox kind cannot do it, or the folder to move it to cannot be told
+    /// (no folder has the name, or several do: only the owner can fix that, by a folder in the
+    /// mailbox or a path in the rule). Failed at once rather than retried.
     static func isPermanentForAction(_ error: any Error) -> Bool {
         switch error {
-        case is MailboxActionUnsupported:
+        case is MailboxActionUnsupported, is EWSFolderLookupError:
             return true
         case let connector as IMAPConnectorError:
             switch connector {
@@ -113,6 +118,17 @@ enum MailProblemText {
             return false
         default:
             return false
+        }
+    }
+
+    /// What the owner does about a rule's folder Exchange does not have, or has more than once.
+    private static func folderText(for error: EWSFolderLookupError) -> String {
+        switch error {
+        case .notFound(let path):
+            return "There is no folder \"\(path)\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule."
+        case .ambiguous(let path, let name, let count):
+            return "The Exchange mailbox has \(count) folders called \"\(name)\". In the category's rule, give the folder's path from the "
+                + "top of the mailbox, for example Inbox/\(path)."
         }
     }
 

@@ -18,17 +18,18 @@ public protocol MailboxReadMarking: MailboxConnector {
     func markAsRead(_ item: MailboxItemID) async throws
 }
 
-/// Every rule action beyond labelling: what IMAP can do and Exchange cannot yet (moving needs
-/// the target folder found by name and MoveItem there).
+/// Every rule action beyond labelling. IMAP and Exchange both can: IMAP moves by MOVE (or COPY
+/// and delete) and creates a missing folder; Exchange finds the folder by name and moves by
+/// MoveItem, and a missing folder is an error.
 public protocol MailboxMessageEditing: MailboxLabelRemoving, MailboxReadMarking {
     @discardableResult
     func move(_ item: MailboxItemID, to folder: String) async throws -> Bool
 }
 
 extension IMAPMailboxConnector: MailboxMessageEditing {}
-extension EWSMailboxConnector: MailboxLabelRemoving, MailboxReadMarking {}
+extension EWSMailboxConnector: MailboxMessageEditing {}
 
-/// The mailbox cannot do this (move a message on Exchange, for now).
+/// The mailbox cannot do this: its kind or its connector does not offer it.
 public struct MailboxActionUnsupported: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
@@ -73,7 +74,7 @@ public struct MailboxSession: Sendable {
 
     public func move(_ item: MailboxItemID, to folder: String) async throws {
         guard let editor = connector as? any MailboxMessageEditing else {
-            throw MailboxActionUnsupported("moving to a folder is not supported for Exchange yet")
+            throw MailboxActionUnsupported("moving to a folder is not supported by this mailbox")
         }
         try await editor.move(item, to: folder)
     }

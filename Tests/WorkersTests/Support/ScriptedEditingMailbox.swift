@@ -5,7 +5,7 @@ import MailProtocols
 
 /// A mailbox that can do what IMAP can (label, mark read, move) and keeps one log of every call
 /// in the order it came, for the label job's ordering promises. Chosen items can be made to fail
-/// their labelling.
+/// their labelling, and moves into chosen folders to fail.
 actor ScriptedEditingMailbox: MailboxMessageEditing {
     enum Call: Equatable, Sendable {
         case labels([String], MailboxItemID)
@@ -25,10 +25,16 @@ actor ScriptedEditingMailbox: MailboxMessageEditing {
 
     private(set) var calls: [Call] = []
     private var labelFailures: [MailboxItemID: any Error] = [:]
+    private var moveFailures: [String: any Error] = [:]
 
     /// Labelling `item` fails with `error`, in a single call or a batch, every time.
     func failLabels(of item: MailboxItemID, with error: any Error) {
         labelFailures[item] = error
+    }
+
+    /// Moving any item into `folder` fails with `error`, every time.
+    func failMoves(to folder: String, with error: any Error) {
+        moveFailures[folder] = error
     }
 
     func fetchNew(since checkpoint: MailboxCheckpoint?) async throws -> MailboxBatch {
@@ -58,6 +64,7 @@ actor ScriptedEditingMailbox: MailboxMessageEditing {
     @discardableResult
     func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
         calls.append(.move(item, folder))
+        if let error = moveFailures[folder] { throw error }
         return true
     }
 }
