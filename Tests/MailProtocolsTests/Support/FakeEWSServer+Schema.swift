@@ -75,19 +75,11 @@ actor EWSSchemaBatch {
         }
     }
 
-    /// Runs the validator off the cooperative threads (it blocks for seconds) and reads its
-    /// report: `valid PATH`, or `INVALID PATH` followed by indented problems.
+    /// Runs the validator (off the cooperative threads: `EWSSchemaTests.runValidator`) and reads
+    /// its report: `valid PATH`, or `INVALID PATH` followed by indented problems.
     private static func validate(_ files: [String]) async throws -> [String: [String]] {
         let schema = EWSSchemaTests.schemaDirectory
-        let run: (status: Int32, output: String) = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try EWSSchemaTests.runValidator(schema: schema, files: files))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let run = try await EWSSchemaTests.runValidator(schema: schema, files: files)
         guard run.status == 0 || run.status == 1 else { throw ValidatorFailed(output: run.output) }
         var problems: [String: [String]] = [:]
         var current: String?
