@@ -45,7 +45,7 @@ import Testing
         let withCategory = #"{"messageID": "\#(id.uuidString)", "previousCategoryID": "\#(company.uuidString.lowercased())"}"#
         #expect(try JSONDecoder().decode(InboxJobs.RelabelPayload.self, from: Data(withCategory.utf8)).previousCategoryID == company)
 
-        let many = (0..<120).map { _ in UUID() }
+        let many = (0..<(InboxJobs.classifyChunkSize * 2 + 20)).map { _ in UUID() }
         let jobs = InboxJobs.classifyJobs(messageIDs: many, companyID: company)
         #expect(jobs.count == 3)
         let named = try jobs.flatMap { try JSONDecoder().decode(InboxJobs.ClassifyPayload.self, from: Data($0.payload.utf8)).messageIDs }

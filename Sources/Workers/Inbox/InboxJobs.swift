@@ -17,8 +17,11 @@ public enum InboxJobs {
 
     public static let allKinds = [syncKind, classifyKind, labelKind, relabelKind]
 
-    /// Messages named by one classify job.
-    public static let classifyChunkSize = 50
+    /// Messages named by one classify job: an IMAP sync batch (`IMAPMailboxSettings.batchSize`).
+    /// A job's own work (its claim and finish, the tenant's settings, categories, classifier
+    /// and rules, a label job queued) is the same for 50 messages as for 200. An LLM sees no
+    /// difference: the engine sends a job's messages in batches of its own size.
+    public static let classifyChunkSize = 200
 
     // MARK: Priorities
 
