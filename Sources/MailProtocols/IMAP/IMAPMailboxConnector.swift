@@ -32,6 +32,9 @@ public actor IMAPMailboxConnector: MailboxConnector {
     /// Where `fetchNew` last saw Gmail messages in the folder, so labelling one soon after needs
     /// no search; checked before use, since the message may have moved.
     private var gmailUIDs: [UInt64: GmailUIDLocation] = [:]
+    /// What the last search found beyond the batch `fetchNew` returned, so the next batch of the
+    /// same import is taken from it instead of searching the folder again (see `fetchBatch`).
+    private var searchRemainder: SearchRemainder?
     private var operationRunning = false
     private var operationsWaiting: [CheckedContinuation<Void, Never>] = []
 
@@ -57,6 +60,13 @@ public actor IMAPMailboxConnector: MailboxConnector {
         self.now = now
         self.logger = logger ?? Logger(label: "smartysales.imap.connector")
         smtp = SMTPClient(endpoint: settings.smtp, credentials: settings.smtpCredentials, logger: logger)
+    }
+
+    /// UIDs a search found above `after` (the last UID returned), in ascending order.
+    private struct SearchRemainder {
+        var uidValidity: UInt32
+        var after: UInt32
+        var uids: [UInt32]
     }
 
     // MARK: - MailboxConnector
@@ -316,7 +326,14 @@ public actor IMAPMailboxConnector: MailboxConnector {
         }
 
         var found: [UInt32] = []
-        if lastUID < UInt32.max {
+        if let remainder = searchRemainder, remainder.uidValidity == status.uidValidity, remainder.after == lastUID,
+           !remainder.uids.isEmpty {
+            // The next batch of an import this connector is in the middle of. Searching again
+            // made the server check the date of every message left, for every batch: at 10,000
+            // messages that was most of a sync's time. Mail that arrived meanwhile is found by
+            // the search after the remainder runs out.
+            found = remainder.uids
+        } else if lastUID < UInt32.max {
             let cutoff = now().addingTimeInterval(-Double(settings.importWindowDays) * 86_400)
             var keys: [IMAPSearchKey] = [.since(cutoff)]
             if lastUID > 0 { keys.insert(.uidsFrom(lastUID + 1), at: 0) }
@@ -324,6 +341,9 @@ public actor IMAPMailboxConnector: MailboxConnector {
             found = try await client.uidSearch(keys).filter { $0 > lastUID }
         }
         let batch = Array(found.prefix(settings.batchSize))
+        searchRemainder = batch.last.map {
+            SearchRemainder(uidValidity: status.uidValidity, after: $0, uids: Array(found.dropFirst(batch.count)))
+        }
         var newLastUID = batch.last ?? lastUID
         if found.isEmpty, let uidNext = status.uidNext, uidNext > 1 {
             // Nothing above lastUID is in the window, and the window only moves forward: what lies
