@@ -133,27 +133,62 @@ public struct InboxSyncJob: JobHandler {
         }
     }
 
+    /// Batch after batch from the checkpoint on. While a batch is stored, the next one is
+    /// already being read from the server (its starting point is the batch's checkpoint, known
+    /// before storing): reading and parsing a batch took about as long as storing it, and each
+    /// waited for the other. When storing fails, the batch read ahead is dropped and the retry
+    /// starts from the stored checkpoint, as before.
     func fetchAndStore(_ mailbox: Mailbox, session: MailboxSession, logger: Logger) async throws -> RoundOutcome {
         var checkpoint = try await loadCheckpoint(mailbox, logger: logger)
         var outcome = RoundOutcome()
         var batches = 0
-        repeat {
-            let batch = try await session.connector.fetchNew(since: checkpoint)
-            batches += 1
-            let fetchedAt = now()
-            let rows = batch.messages.map { Self.newMessage($0, fetchedAt: fetchedAt) }
-            let companyID = mailbox.companyID
-            let stored = try await messages.store(
-                rows, companyID: companyID, mailboxID: mailbox.id, checkpoint: try Self.encode(batch.checkpoint),
-                followUp: { InboxJobs.classifyJobs(messageIDs: $0.map(\.id), companyID: companyID) })
-            checkpoint = batch.checkpoint
-            outcome.fetched += batch.messages.count
-            outcome.stored += stored.count
-            outcome.hasMore = batch.hasMore
-            outcome.labelsReapplied += try await moveRenumbered(rows, stored: stored, mailbox: mailbox)
-            try await afterStoring(stored, mailbox: mailbox, logger: logger)
-        } while outcome.hasMore && outcome.fetched < maximumMessagesPerRun && batches < Self.maximumBatchesPerRun && !Task.isCancelled
+        var upcoming: Task<MailboxBatch, any Error>?
+        do {
+            repeat {
+                let batch: MailboxBatch
+                if let readAhead = upcoming {
+                    batch = try await withTaskCancellationHandler {
+                        try await readAhead.value
+                    } onCancel: {
+                        readAhead.cancel()
+                    }
+                    upcoming = nil
+                } else {
+                    batch = try await session.connector.fetchNew(since: checkpoint)
+                }
+                batches += 1
+                if batch.hasMore && outcome.fetched + batch.messages.count < maximumMessagesPerRun && batches < Self.maximumBatchesPerRun {
+                    let connector = session.connector
+                    let next = batch.checkpoint
+                    upcoming = Task { try await connector.fetchNew(since: next) }
+                }
+                let fetchedAt = now()
+                let rows = batch.messages.map { Self.newMessage($0, fetchedAt: fetchedAt) }
+                let companyID = mailbox.companyID
+                let stored = try await messages.store(
+                    rows, companyID: companyID, mailboxID: mailbox.id, checkpoint: try Self.encode(batch.checkpoint),
+                    followUp: { InboxJobs.classifyJobs(messageIDs: $0.map(\.id), companyID: companyID) })
+                checkpoint = batch.checkpoint
+                outcome.fetched += batch.messages.count
+                outcome.stored += stored.count
+                outcome.hasMore = batch.hasMore
+                outcome.labelsReapplied += try await moveRenumbered(rows, stored: stored, mailbox: mailbox)
+                try await afterStoring(stored, mailbox: mailbox, logger: logger)
+            } while outcome.hasMore && outcome.fetched < maximumMessagesPerRun && batches < Self.maximumBatchesPerRun && !Task.isCancelled
+        } catch {
+            await Self.abandon(upcoming)
+            throw error
+        }
+        // Cancelled between batches: the read ahead must be over before the session closes.
+        await Self.abandon(upcoming)
         return outcome
+    }
+
+    /// Stops a read ahead that will not be stored and waits until it no longer uses the session.
+    private static func abandon(_ readAhead: Task<MailboxBatch, any Error>?) async {
+        guard let readAhead else { return }
+        readAhead.cancel()
+        _ = try? await readAhead.value
     }
 
     /// Reply links of the new messages (their classify jobs were queued with them by `store`).
