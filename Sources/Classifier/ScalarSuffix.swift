@@ -8,7 +8,18 @@ extension Array where Element == Unicode.Scalar {
         self.init(text.unicodeScalars)
     }
 
+    /// The scalars as a string, written straight as UTF-8: appending them one by one to a
+    /// `String.UnicodeScalarView` cost more than stemming the word.
     var string: String {
-        String(String.UnicodeScalarView(self))
+        String(unsafeUninitializedCapacity: count * 4) { buffer in
+            var written = 0
+            for scalar in self {
+                UTF8.encode(scalar) { unit in
+                    buffer[written] = unit
+                    written += 1
+                }
+            }
+            return written
+        }
     }
 }
