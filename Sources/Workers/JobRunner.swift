@@ -59,10 +59,13 @@ public struct JobRunner: Service {
     private func loop(slot: Int) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                let seen = queue.arrivals.generation
                 if let job = try await queue.claim(worker: configuration.workerName, lease: configuration.lease, kinds: Array(handlers.keys)) {
                     await execute(job)
                 } else {
-                    try await Task.sleep(for: .seconds(configuration.idlePoll))
+                    // Until the next poll, or sooner when this process queues a job.
+                    await queue.arrivals.wait(after: seen, timeout: .seconds(configuration.idlePoll))
+                    try Task.checkCancellation()
                 }
             } catch is CancellationError {
                 return

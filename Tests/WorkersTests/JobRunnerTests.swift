@@ -27,6 +27,60 @@ import Testing
         }
     }
 
+    /// An idle runner polls rarely here (every 60 s); a job this process queues wakes it at once.
+    @Test func aJobQueuedInThisProcessWakesAnIdleRunnerBeforeItsNextPoll() async throws {
+        try await TestDatabase.with { db in
+            let queue = JobQueue(persistence: db)
+            let runner = JobRunner(queue: queue, handlers: [ProbeJob(queue: queue)],
+                                   configuration: .init(workerName: "test", concurrency: 2, lease: 10, idlePoll: 60), logger: TestDatabase.logger)
+            let running = Task { try await runner.run() }
+            defer { running.cancel() }
+            // Both slots have found the queue empty and gone to wait.
+            try await Task.sleep(for: .milliseconds(500))
+            let queuedAt = ContinuousClock.now
+            let id = try await queue.enqueue(NewJob(kind: ProbeJob.kind, payload: ProbeJob.payload()))
+            var status = try await queue.find(id)?.status
+            while status != .done && ContinuousClock.now - queuedAt < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(20))
+                status = try await queue.find(id)?.status
+            }
+            #expect(status == .done)
+            #expect(ContinuousClock.now - queuedAt < .seconds(20), "the job waited for the next poll")
+            running.cancel()
+            _ = await running.result
+        }
+    }
+
+    @Test func arrivalsWakeWaitersAndNeverSleepThroughAJobQueuedBeforeTheWait() async throws {
+        let arrivals = JobArrivals()
+        // Queued between looking at the queue and starting to wait: no wait at all.
+        let seen = arrivals.generation
+        arrivals.notify()
+        let start = ContinuousClock.now
+        await arrivals.wait(after: seen, timeout: .seconds(60))
+        #expect(ContinuousClock.now - start < .seconds(10))
+
+        // Waiting when the job arrives: woken.
+        let current = arrivals.generation
+        let waiter = Task { await arrivals.wait(after: current, timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let notified = ContinuousClock.now
+        arrivals.notify()
+        await waiter.value
+        #expect(ContinuousClock.now - notified < .seconds(10))
+
+        // Nothing arrives: the timeout ends the wait; cancellation ends it sooner.
+        let quiet = ContinuousClock.now
+        await arrivals.wait(after: arrivals.generation, timeout: .milliseconds(100))
+        #expect(ContinuousClock.now - quiet >= .milliseconds(100))
+        let cancelled = Task { await arrivals.wait(after: arrivals.generation, timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelledAt = ContinuousClock.now
+        cancelled.cancel()
+        await cancelled.value
+        #expect(ContinuousClock.now - cancelledAt < .seconds(10))
+    }
+
     @Test func aJobThatKeepsFailingEndsDeadWithItsError() async throws {
         try await TestDatabase.with { db in
             let queue = JobQueue(persistence: db, retryPolicy: RetryPolicy(base: 0.01, cap: 0.01))

@@ -16,6 +16,9 @@ public final class Persistence: Sendable {
     private let ownsEventLoopGroup: Bool
     private let threadPool: NIOThreadPool
     let logger: Logger
+    /// Wakes this process's job runners when it queues a job (`JobQueue`, and the inbox store,
+    /// which queues classify jobs in its own transaction).
+    public let jobArrivals = JobArrivals()
 
     private init(location: DatabaseLocation, databases: Databases, eventLoopGroup: any EventLoopGroup, ownsEventLoopGroup: Bool, threadPool: NIOThreadPool, logger: Logger) {
         self.location = location

@@ -33,6 +33,7 @@ public struct JobQueue: Sendable {
     public func enqueue(_ job: NewJob) async throws -> UUID {
         let model = JobModel.fresh(job, now: clock.now())
         try await model.create(on: persistence.database)
+        arrivals.notify()
         return model.id!
     }
 
@@ -45,6 +46,12 @@ public struct JobQueue: Sendable {
                 try await models.create(on: db)
             }
         }
+        arrivals.notify()
+    }
+
+    /// What this process's idle runners wait on between polls.
+    public var arrivals: JobArrivals {
+        persistence.jobArrivals
     }
 
     /// A job that runs every `interval`, one row per `key`; calling this again (every start-up)
@@ -92,6 +99,7 @@ public struct JobQueue: Sendable {
         model.repeatSeconds = max(1, Int(interval))
         do {
             try await model.create(on: db)
+            arrivals.notify()
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another process created the schedule at the same moment: that row serves.
         }

@@ -50,7 +50,7 @@ public struct InboundMessageRepository: Sendable {
                 if let messageID = message.messageID { return "m:" + messageID }
                 return "i:" + message.providerItemID
             }
-        return try await persistence.database.transaction { db in
+        let newMessages = try await persistence.database.transaction { db in
             guard try await MailboxModel.query(on: db).filter(\.$id == mailboxID).filter(\.$companyID == companyID).first() != nil else {
                 throw StorageError.notFound
             }
@@ -85,6 +85,8 @@ public struct InboundMessageRepository: Sendable {
             }
             return stored
         }
+        if !newMessages.isEmpty { persistence.jobArrivals.notify() }
+        return newMessages
     }
 
     /// Gives messages this mailbox stored before the ids they have on the server now, found by
