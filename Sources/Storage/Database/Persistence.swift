@@ -61,9 +61,10 @@ public final class Persistence: Sendable {
             _ = try await persistence.sql.raw("PRAGMA journal_mode=WAL").all()
             // The pool holds one connection (see above), so its settings hold for the process.
             // SQLite's default page cache is 2 MB: a mailbox of 10,000 messages is already 25 MB,
-            // and every query beyond the cache read its pages again with a system call each.
+            // and every query beyond the cache read its pages again with a system call each. A
+            // memory map as well (`mmap_size`) took the write-heavy `scripts/bench enrich` from 78%
+            // to 72% of ideal, for no gain the pipeline benchmark could tell from its noise.
             _ = try await persistence.sql.raw("PRAGMA cache_size=-65536").all()
-            _ = try await persistence.sql.raw("PRAGMA mmap_size=268435456").all()
         }
         try await persistence.refreshPlannerStatistics(checkingAllTables: true)
         return persistence
