@@ -77,21 +77,28 @@ public struct ClassificationRepository: Sendable {
                 WHERE company_id = \(bind: companyID) AND message_id IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))
                 """).all()
             for row in rows {
-                let verdict = MessageClassification(
-                    messageID: try row.decode(column: "message_id", as: UUID.self),
-                    companyID: try row.decode(column: "company_id", as: UUID.self),
-                    categoryID: try row.decode(column: "category_id", as: UUID?.self),
-                    confidence: try row.decode(column: "confidence", as: Double.self),
-                    reason: try row.decode(column: "reason", as: String.self),
-                    source: try row.decode(column: "source", as: String.self),
-                    needsReview: try row.decode(column: "needs_review", as: Bool.self),
-                    classifiedAt: try row.decode(column: "classified_at", as: Date.self),
-                    correctedBy: try row.decode(column: "corrected_by", as: UUID?.self),
-                    correctedAt: try row.decode(column: "corrected_at", as: Date?.self))
-                found[verdict.messageID] = verdict
+                let messageID = try row.decode(column: "message_id", as: UUID.self)
+                found[messageID] = try Self.verdict(
+                    of: messageID, companyID: try row.decode(column: "company_id", as: UUID.self), from: row)
             }
         }
         return messageIDs.uniqued { $0 }.compactMap { found[$0] }
+    }
+
+    /// A message's verdict from a row holding the verdict's columns, each named `prefix` and the
+    /// column (`c_` where the inbox joins verdicts to messages); nil when the row has none.
+    static func verdict(of messageID: UUID, companyID: UUID, from row: any SQLRow, prefix: String = "") throws -> MessageClassification? {
+        guard let classifiedAt = try row.decode(column: prefix + "classified_at", as: Date?.self) else { return nil }
+        return MessageClassification(
+            messageID: messageID, companyID: companyID,
+            categoryID: try row.decode(column: prefix + "category_id", as: UUID?.self),
+            confidence: try row.decode(column: prefix + "confidence", as: Double.self),
+            reason: try row.decode(column: prefix + "reason", as: String.self),
+            source: try row.decode(column: prefix + "source", as: String.self),
+            needsReview: try row.decode(column: prefix + "needs_review", as: Bool.self),
+            classifiedAt: classifiedAt,
+            correctedBy: try row.decode(column: prefix + "corrected_by", as: UUID?.self),
+            correctedAt: try row.decode(column: prefix + "corrected_at", as: Date?.self))
     }
 
     /// The tenant's corrections, oldest first, for training the embedded classifier.

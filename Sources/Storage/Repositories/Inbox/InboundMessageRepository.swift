@@ -368,19 +368,8 @@ public struct InboundMessageRepository: Sendable {
 
     static func entry(from row: any SQLRow) throws -> InboxEntry {
         let message = try message(from: row)
-        var classification: MessageClassification?
-        if let classifiedAt = try row.decode(column: "c_classified_at", as: Date?.self) {
-            classification = MessageClassification(
-                messageID: message.id, companyID: message.companyID,
-                categoryID: try row.decode(column: "c_category_id", as: UUID?.self),
-                confidence: try row.decode(column: "c_confidence", as: Double.self),
-                reason: try row.decode(column: "c_reason", as: String.self),
-                source: try row.decode(column: "c_source", as: String.self),
-                needsReview: try row.decode(column: "c_needs_review", as: Bool.self),
-                classifiedAt: classifiedAt,
-                correctedBy: try row.decode(column: "c_corrected_by", as: UUID?.self),
-                correctedAt: try row.decode(column: "c_corrected_at", as: Date?.self))
-        }
+        let classification = try ClassificationRepository.verdict(
+            of: message.id, companyID: message.companyID, from: row, prefix: "c_")
         return InboxEntry(message: message, classification: classification,
                           failedLabelActions: try row.decode(column: "failed_actions", as: Int.self))
     }
