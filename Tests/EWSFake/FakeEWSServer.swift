@@ -190,6 +190,7 @@ public final class FakeEWSServer: Sendable {
         var inFlight = 0
         var mostInFlight = 0
         var responseDelay: Duration?
+        var answerOnceInFlight: (count: Int, patience: Duration)?
         var nextItemNumber = 1
     }
 
@@ -365,6 +366,14 @@ public final class FakeEWSServer: Sendable {
         state.withLock { $0.responseDelay = delay }
     }
 
+    /// Each authenticated request is held until `count` requests are in flight together (or
+    /// `patience` has passed), so a test of a concurrency limit sees the limit reached however
+    /// slowly the machine starts the client's tasks, not only when a fixed delay happens to
+    /// overlap them.
+    public func answerOnce(inFlight count: Int, patience: Duration = .seconds(30)) {
+        state.withLock { $0.answerOnceInFlight = (count, patience) }
+    }
+
     // MARK: Running
 
     struct StartFailure: Error, CustomStringConvertible {
@@ -440,12 +449,18 @@ public final class FakeEWSServer: Sendable {
             return Self.unauthorized(challenges)
         }
 
-        let delay = state.withLock { state -> Duration? in
+        let (delay, gate) = state.withLock { state in
             state.inFlight += 1
             state.mostInFlight = max(state.mostInFlight, state.inFlight)
-            return state.responseDelay
+            return (state.responseDelay, state.answerOnceInFlight)
         }
         defer { state.withLock { $0.inFlight -= 1 } }
+        if let gate {
+            let deadline = ContinuousClock.now + gate.patience
+            while state.withLock({ $0.mostInFlight < gate.count }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
         if let delay { try await Task.sleep(for: delay) }
 
         switch takeFault(for: operation) {

@@ -230,6 +230,10 @@ import Testing
     @Test func requestsInFlightStayWithinTheLimit() async throws {
         try await FakeEWSServer.run { server in
             let item = server.deliver(subject: "Параллельно")
+            // The first requests wait for a second one to join them, so the limit is reached
+            // however slowly the tasks start; the delay after that gives a client that ignored
+            // the limit time to be caught with a third request in flight.
+            server.answerOnce(inFlight: 2)
             server.setResponseDelay(.milliseconds(150))
             try await Support.withStack(server, maxConcurrentRequests: 2) { stack in
                 try await withThrowingTaskGroup(of: Void.self) { group in
