@@ -205,13 +205,13 @@ import Testing
 
     @Test func noReplyWithinTheTimeoutIsUnreachable() async throws {
         try await withFakeDaData { server in
-            server.script.latency = .seconds(3)
+            server.script.latency = .seconds(60)
             let started = ContinuousClock.now
             let error = await companyDataError {
                 try await Fixtures.daData(server, timeout: .milliseconds(300)).findByINN(Fixtures.number("7707083893"))
             }
             #expect(error?.outcome == .unreachable)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(30), "the timeout, not the reply a minute later")
         }
     }
 

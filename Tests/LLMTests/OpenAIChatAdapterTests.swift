@@ -205,11 +205,11 @@ import Testing
 
     @Test func noReplyWithinTheTimeoutIsUnreachable() async throws {
         try await withFakeOpenAI { server in
-            server.script.latency = .seconds(3)
+            server.script.latency = .seconds(60)
             let started = ContinuousClock.now
             let error = await llmError { try await Self.adapter(server, timeout: .milliseconds(300)).complete(Fixtures.request()) }
             #expect(error?.outcome == .unreachable)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(30), "the timeout, not the reply a minute later")
         }
     }
 

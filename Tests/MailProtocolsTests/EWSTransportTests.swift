@@ -170,12 +170,12 @@ import Testing
 
     @Test func aSlowServerTimesOut() async throws {
         try await FakeEWSServer.run { server in
-            server.setResponseDelay(.seconds(5))
+            server.setResponseDelay(.seconds(60))
             try await Support.withStack(server, requestTimeout: .milliseconds(400)) { stack in
                 let started = ContinuousClock.now
                 let error = await Support.error { try await stack.client.syncInbox(state: nil) }
                 #expect(error as? EWSError == .timedOut)
-                #expect(ContinuousClock.now - started < .seconds(4))
+                #expect(ContinuousClock.now - started < .seconds(30), "the timeout, not the reply a minute later")
             }
         }
     }
