@@ -20,6 +20,12 @@ import Synchronization
 /// LOGOUT before `run()` returns.
 public struct MailboxIdleService: Service {
     public struct Configuration: Sendable {
+        /// How often the mailbox list is read again. That is how the watchers learn of a mailbox
+        /// added, resumed, reconfigured or paused in the web (a separate `worker` process has
+        /// no other line to it), so it is short: mail arriving just after a mailbox is added
+        /// comes by IDLE within seconds, not at the next poll. The price is one read of the
+        /// mailbox rows that are not paused (hundreds at most per deployment; credentials are
+        /// read only for a watcher that starts), negligible at 10 s.
         public var refreshInterval: Duration
         /// IDLE is re-issued this often (servers drop an idle connection after 30 minutes).
         public var reissueAfter: Duration
@@ -29,7 +35,7 @@ public struct MailboxIdleService: Service {
         public var syncDelay: Duration
 
         public init(
-            refreshInterval: Duration = .seconds(60), reissueAfter: Duration = .seconds(600), initialBackoff: Duration = .seconds(5),
+            refreshInterval: Duration = .seconds(10), reissueAfter: Duration = .seconds(600), initialBackoff: Duration = .seconds(5),
             maximumBackoff: Duration = .seconds(300), syncDelay: Duration = .seconds(1)
         ) {
             self.refreshInterval = refreshInterval
