@@ -39,13 +39,13 @@ public enum LoggingBootstrap {
     }
 
     /// The handler `start` installs for each logger label: JSON lines to `file`, plus swift-log's
-    /// stderr handler when `alsoToStderr`. Both get `level`, so the multiplexer's threshold is
-    /// `level` as well.
+    /// stderr handler when `alsoToStderr`, masked like the file. Both get `level`, so the
+    /// multiplexer's threshold is `level` as well.
     public static func makeHandler(label: String, file: DailyLogFile, level: Logger.Level, alsoToStderr: Bool) -> any LogHandler {
         let json = JSONLinesLogHandler(label: label, file: file, logLevel: level)
         guard alsoToStderr else { return json }
         var standardError = StreamLogHandler.standardError(label: label)
         standardError.logLevel = level
-        return MultiplexLogHandler([json, standardError])
+        return MultiplexLogHandler([json, MaskingLogHandler(wrapping: standardError)])
     }
 }

@@ -28,6 +28,7 @@ public enum SecretMasker {
     /// | `session` | session identifiers |
     /// | `otp`, `totp`, `recovery_code` | one-time codes and 2FA recovery codes |
     /// | `master_key` | the storage master key |
+    /// | `binds`, `psql_message` | the values bound into SQL statements (SQLKit's `binds`, PostgresNIO's `psql_binds`) and the wire messages PostgresNIO traces (`psql_message`, `psql_message_payload`: data rows): at `--log-level trace` they carry sealed secrets, CA certificates and tenants' data |
     ///
     /// `key` alone is not on the list: `key` fields are mostly harmless identifiers (sort keys,
     /// idempotency keys, translation keys), and the secret kinds of key are covered explicitly.
@@ -35,6 +36,7 @@ public enum SecretMasker {
         "password", "passwd", "token", "secret", "csrf",
         "api_key", "apikey", "api-key", "authorization", "app_password",
         "cookie", "session", "otp", "totp", "recovery_code", "master_key",
+        "binds", "psql_message",
     ]
 
     /// Whether values under `key` must never be written out.
