@@ -121,6 +121,56 @@ import Testing
         }
     }
 
+    @Test func queueUnclassifiedTakesTheTenantsOldestWaitingMessagesUnlessAJobOfTheKindIsLive() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let boris = try await world.tenant("boris@lotos.ru", company: "Лотос")
+            let sales = try await world.mailbox(anna, "sales@romashka.ru")
+            let lotos = try await world.mailbox(boris, "sales@lotos.ru")
+            let queue = JobQueue(persistence: db, clock: world.clock)
+            let early = try await world.messages.store(
+                [world.message("1:1", minutesAgo: 30), world.message("1:2", minutesAgo: 20), world.message("1:3", minutesAgo: 10)],
+                companyID: anna.companyID, mailboxID: sales.id)
+            let borisMessage = try #require(try await world.messages.store([world.message("2:1", minutesAgo: 90)], companyID: boris.companyID,
+                                                                           mailboxID: lotos.id).first)
+            try await world.classifications.save([
+                NewClassification(messageID: early[1].id, categoryID: nil, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+            ], companyID: anna.companyID)
+            let cut = world.clock.now().addingTimeInterval(1)
+            world.clock.advance(by: 60)
+            // Received before all the others, but stored after the cut.
+            let late = try #require(try await world.messages.store([world.message("1:4", minutesAgo: 60)], companyID: anna.companyID,
+                                                                   mailboxID: sales.id).first)
+
+            // One job per call, its payload the ids it was given, so the test reads back what was named.
+            func requeue(_ company: UUID, storedBefore: Date? = nil, limit: Int) async throws -> UnclassifiedRequeue {
+                try await world.messages.queueUnclassified(companyID: company, storedBefore: storedBefore, limit: limit, unlessLive: "k") { ids in
+                    [NewJob(kind: "k", companyID: company, payload: ids.map(\.uuidString).joined(separator: ","))]
+                }
+            }
+            func named() async throws -> [[UUID]] {
+                var all: [[UUID]] = []
+                while let job = try await queue.claim(worker: "w", lease: 30, kinds: ["k"]) {
+                    all.append(job.payload.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+                    try await queue.complete(job.id, worker: "w")
+                }
+                return all
+            }
+
+            #expect(try await requeue(anna.companyID, storedBefore: cut, limit: 1) == .queued(messages: 1, jobs: 1))
+            #expect(try await requeue(anna.companyID, limit: 10) == .alreadyQueued, "her job is queued")
+            #expect(try await requeue(boris.companyID, limit: 10) == .queued(messages: 1, jobs: 1), "Anna's job does not hold Boris back")
+            let firstRound = try await named()
+            // Anna's: the oldest received of those stored before the cut; Boris's own.
+            #expect(Set(firstRound) == Set([[early[0].id], [borisMessage.id]]))
+
+            #expect(try await requeue(anna.companyID, limit: 10) == .queued(messages: 3, jobs: 1))
+            #expect(try await named() == [[late.id, early[0].id, early[2].id]], "oldest first, the classified one left out, none of Boris's")
+            #expect(try await requeue(anna.companyID, storedBefore: world.clock.now().addingTimeInterval(-3_600), limit: 10) == .nothingWaiting)
+        }
+    }
+
     @Test func filtersCombine() async throws {
         try await TestDatabase.with { db in
             let world = try InboxWorld(db)

@@ -155,6 +155,38 @@ import Testing
         }
     }
 
+    @Test func liveJobsAndDeathsAreAnsweredPerTenantAndKind() async throws {
+        try await TestDatabase.with { db in
+            let users = UserRepository(persistence: db)
+            let (companyA, _) = try await users.signUp(NewCompanyOwner(fullName: "A", email: EmailAddress("a@a.ru")!, companyName: "A", companyDescription: "", locale: .ru), passwordHash: "h")
+            let (companyB, _) = try await users.signUp(NewCompanyOwner(fullName: "B", email: EmailAddress("b@b.ru")!, companyName: "B", companyDescription: "", locale: .ru), passwordHash: "h")
+            let clock = TestClock()
+            let queue = JobQueue(persistence: db, clock: clock)
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyA.id) == false)
+            #expect(try await queue.lastDeath(kind: "k", companyID: companyA.id) == nil)
+
+            let id = try await queue.enqueue(NewJob(kind: "k", companyID: companyA.id, maxAttempts: 2))
+            try await queue.enqueue(NewJob(kind: "other", companyID: companyB.id))
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyA.id), "queued")
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyB.id) == false, "another tenant's kind is not A's")
+            #expect(try await queue.hasLiveJob(kind: "other", companyID: companyA.id) == false, "another kind")
+            _ = try #require(try await queue.claim(worker: "w", lease: 30, kinds: ["k"]))
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyA.id), "running")
+            try await queue.fail(id, worker: "w", error: "boom")
+            #expect(try await queue.find(id)?.status == .queued)
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyA.id), "waiting to retry")
+
+            clock.advance(by: 3_600)
+            _ = try #require(try await queue.claim(worker: "w", lease: 30, kinds: ["k"]))
+            try await queue.fail(id, worker: "w", error: "boom again")
+            #expect(try await queue.find(id)?.status == .dead)
+            #expect(try await queue.hasLiveJob(kind: "k", companyID: companyA.id) == false, "dead is over")
+            #expect(try await queue.lastDeath(kind: "k", companyID: companyA.id) == clock.now())
+            #expect(try await queue.lastDeath(kind: "k", companyID: companyB.id) == nil)
+            #expect(try await queue.lastDeath(kind: "other", companyID: companyA.id) == nil)
+        }
+    }
+
     @Test func retryIsScopedToTheTenant() async throws {
         try await TestDatabase.with { db in
             let users = UserRepository(persistence: db)

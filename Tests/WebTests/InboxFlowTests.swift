@@ -210,6 +210,68 @@ import Testing
         }
     }
 
+    @Test func classifyAgainQueuesTheMessagesWithoutAVerdictOnceAndRefusesAViewer() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            try await Flows.addUser(anna, email: "vera@romashka.ru", role: "viewer")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let stored = try await InboxFixtures.store(app, (1...3).map { InboxFixtures.message($0) }, in: mailbox)
+            try await app.services.classifications.save([
+                NewClassification(messageID: stored[0].id, categoryID: nil, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+            ], companyID: member.companyID)
+            // Their classify job died a moment ago: the button does not wait out the sweep's back-off.
+            let died = try await app.services.jobs.enqueue(NewJob(kind: "inbox.classify", companyID: member.companyID, maxAttempts: 1))
+            _ = try #require(try await app.services.jobs.claim(worker: "test", lease: 60, kinds: ["inbox.classify"]))
+            try await app.services.jobs.fail(died, worker: "test", error: "LLM provider unavailable")
+            #expect(try await app.services.jobs.find(died)?.status == .dead)
+            // Another company's message waits too.
+            let owen = Browser(client)
+            try await Flows.signUp(owen, email: "owen@lotos.ru", company: "ООО Лотос")
+            let other = try await InboxFixtures.member(app, email: "owen@lotos.ru")
+            let otherMailbox = try await InboxFixtures.gmailMailbox(app, other, address: "sales@lotos.ru")
+            let otherMessage = try #require(try await InboxFixtures.store(app, [InboxFixtures.message(9)], in: otherMailbox).first)
+
+            // A viewer sees no button, and the route refuses her.
+            let vera = Browser(client)
+            try await Flows.logIn(vera, email: "vera@romashka.ru", password: "temporary password 1")
+            try await vera.post("/account/password", [
+                ("current_password", "temporary password 1"), ("new_password", "vera own password"), ("new_password_confirm", "vera own password"),
+            ], tokenFrom: "/account")
+            let seen = try await vera.get("/inbox")
+            #expect(seen.status == .ok)
+            #expect(!seen.text.contains("action=\"/inbox/classify-again\""))
+            let refused = try await vera.post("/inbox/classify-again", [], tokenFrom: "/inbox")
+            #expect(refused.status == .forbidden)
+            #expect(try await InboxFixtures.claimAll(app, kind: "inbox.classify").isEmpty)
+
+            // The owner's click queues the two without a verdict, and only those.
+            let page = try await anna.get("/inbox")
+            #expect(page.text.contains("action=\"/inbox/classify-again\""))
+            let queued = try await anna.post("/inbox/classify-again", [], tokenFrom: "/inbox")
+            #expect(queued.location == "/inbox")
+            let done = app.services.renderer.localizer.text("flash_classify_again_queued", .ru).replacingOccurrences(of: "{messages}", with: "2")
+            #expect(try await anna.get("/inbox").text.contains(LocalizedTemplates.escape(done)))
+
+            // A second click while their job waits queues nothing more, and says why.
+            let again = try await anna.post("/inbox/classify-again", [], tokenFrom: "/inbox")
+            #expect(again.location == "/inbox")
+            #expect(try await anna.get("/inbox").text.contains(InboxFixtures.html(app, "flash_classify_again_busy", .ru)))
+            let jobs = try await InboxFixtures.claimAll(app, kind: "inbox.classify")
+            #expect(jobs.count == 1)
+            let job = try #require(jobs.first)
+            #expect(job.companyID == member.companyID)
+            let named = try #require(try InboxFixtures.payload(job)["messageIDs"] as? [String])
+            #expect(Set(named) == Set([stored[1].id.uuidString, stored[2].id.uuidString]))
+            #expect(!named.contains(otherMessage.id.uuidString))
+            let trail = try await app.services.auditTrail.list(.tenant(member), filter: AuditFilter(kind: "inbox.classify_requeued"), page: 1)
+            #expect(trail.events.count == 1)
+            #expect(trail.events.first?.details["messages"] == "2")
+            #expect(trail.events.first?.details["trigger"] == "button")
+        }
+    }
+
     @Test func progressFiguresAreSmallJSON() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

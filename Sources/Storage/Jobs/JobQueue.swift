@@ -258,6 +258,29 @@ public struct JobQueue: Sendable {
         return try await query.sort(\.$updatedAt, .descending).limit(limit).all().map { try $0.toDomain() }
     }
 
+    /// Whether the tenant has a job of `kind` that is not over: queued (due, or waiting to retry
+    /// after a failure) or running (a lapsed lease included: another worker will take it over).
+    /// Asked before queueing work that such a job may be doing already.
+    public func hasLiveJob(kind: String, companyID: UUID) async throws -> Bool {
+        try await Self.hasLiveJob(kind: kind, companyID: companyID, on: persistence.sql)
+    }
+
+    /// The same question on the caller's connection, so it can be asked inside a transaction.
+    static func hasLiveJob(kind: String, companyID: UUID, on sql: any SQLDatabase) async throws -> Bool {
+        let live = [JobStatus.queued.rawValue, JobStatus.running.rawValue]
+        return try await sql.raw("""
+            SELECT id FROM jobs WHERE company_id = \(bind: companyID) AND status IN (\(binds: live)) AND kind = \(bind: kind) LIMIT 1
+            """).first() != nil
+    }
+
+    /// When the tenant's most recent job of `kind` that ended `dead` died, or nil when none is
+    /// dead: a caller backs off from work that keeps failing for good.
+    public func lastDeath(kind: String, companyID: UUID) async throws -> Date? {
+        try await JobModel.query(on: persistence.database)
+            .filter(\.$companyID == companyID).filter(\.$status == JobStatus.dead.rawValue).filter(\.$kind == kind)
+            .sort(\.$updatedAt, .descending).first()?.updatedAt
+    }
+
     // MARK: Diagnostics
 
     /// The probe job's side effect: one row per execution, so tests and operators can prove how

@@ -2,9 +2,10 @@ import Domain
 import Foundation
 
 /// The inbox pipeline's job kinds and their payloads. The web UI enqueues some of them (a sync
-/// after a mailbox is added or resumed, a relabel after a correction), so the kinds and the JSON
-/// keys are a contract: `{"mailboxID": …}`, `{"messageIDs": […]}`, `{"messageID": …,
-/// "previousCategoryID": … or null}`. Every inbox job carries its tenant in `Job.companyID`.
+/// after a mailbox is added or resumed, a relabel after a correction, classify jobs through
+/// `UnclassifiedRecovery` for "Classify again"), so the kinds and the JSON keys are a contract:
+/// `{"mailboxID": …}`, `{"messageIDs": […]}`, `{"messageID": …, "previousCategoryID": … or
+/// null}`. Every inbox job carries its tenant in `Job.companyID`.
 public enum InboxJobs {
     /// One sync round of one mailbox: new mail stored, classify jobs queued.
     public static let syncKind = "inbox.sync"

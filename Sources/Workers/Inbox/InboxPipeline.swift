@@ -15,6 +15,8 @@ public struct InboxPipeline: Sendable {
     public let label: InboxLabelJob
     public let relabel: InboxRelabelJob
     public let scheduling: InboxScheduling
+    /// Messages a dead classify job left without a verdict; every sync round sweeps with it.
+    public let recovery: UnclassifiedRecovery
     public let factory: MailboxConnectorFactory
     let mailboxes: MailboxRepository
     let queue: JobQueue
@@ -52,9 +54,11 @@ public struct InboxPipeline: Sendable {
         self.queue = queue
         self.logger = logger
         scheduling = InboxScheduling(queue: queue)
+        let recovery = UnclassifiedRecovery(messages: messages, queue: queue, now: now)
+        self.recovery = recovery
         sync = InboxSyncJob(
             mailboxes: mailboxes, messages: messages, labels: labels, queue: queue, connectors: connectors,
-            replyLinker: ReplyLinker(messages: messages), audit: auditSink, locks: MailboxSyncLocks(),
+            replyLinker: ReplyLinker(messages: messages), audit: auditSink, locks: MailboxSyncLocks(), recovery: recovery,
             maximumMessagesPerRun: maximumMessagesPerSync, now: now)
         classify = InboxClassifyJob(
             messages: messages, categories: categories, rules: rules, classifications: classifications,

@@ -11,7 +11,9 @@ import Storage
 /// queued); every batch is stored together with its checkpoint in one transaction, so a crash
 /// or a failed fetch leaves the checkpoint at the last stored batch and the next run goes on
 /// from there, missing nothing and storing nothing twice. New messages are queued for
-/// classification (`InboxJobs.classifyChunkSize` a job) and linked to what they answer.
+/// classification (`InboxJobs.classifyChunkSize` a job) and linked to what they answer. Every
+/// round ends with a sweep of the tenant for messages a dead classify job left without a
+/// verdict (`UnclassifiedRecovery`).
 ///
 /// A paused or removed mailbox is left alone (and its polling schedule removed). A refused
 /// login marks the mailbox in error with plain words and ends the job for good: retrying would
@@ -33,13 +35,15 @@ public struct InboxSyncJob: JobHandler {
     let replyLinker: ReplyLinker
     let audit: any AuditSink
     let locks: MailboxSyncLocks
+    let recovery: UnclassifiedRecovery
     let maximumMessagesPerRun: Int
     let now: @Sendable () -> Date
 
     init(
         mailboxes: MailboxRepository, messages: InboundMessageRepository, labels: LabelActionRepository, queue: JobQueue,
         connectors: any MailboxConnecting, replyLinker: ReplyLinker, audit: any AuditSink, locks: MailboxSyncLocks,
-        maximumMessagesPerRun: Int = InboxSyncJob.defaultMaximumMessagesPerRun, now: @escaping @Sendable () -> Date = { Date() }
+        recovery: UnclassifiedRecovery, maximumMessagesPerRun: Int = InboxSyncJob.defaultMaximumMessagesPerRun,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.mailboxes = mailboxes
         self.messages = messages
@@ -49,6 +53,7 @@ public struct InboxSyncJob: JobHandler {
         self.replyLinker = replyLinker
         self.audit = audit
         self.locks = locks
+        self.recovery = recovery
         self.maximumMessagesPerRun = max(1, maximumMessagesPerRun)
         self.now = now
     }
@@ -130,6 +135,22 @@ public struct InboxSyncJob: JobHandler {
         }
         if labelsDue {
             try await queue.enqueue(InboxJobs.label(mailboxID: mailbox.id, companyID: mailbox.companyID))
+        }
+        await recoverUnclassified(companyID: mailbox.companyID, logger: logger)
+    }
+
+    /// Messages a dead classify job left without a verdict are queued again, within the limits
+    /// of `UnclassifiedRecovery.sweep`. This round's mail is stored whatever happens here, so a
+    /// failure is only logged: the next round sweeps again.
+    private func recoverUnclassified(companyID: UUID, logger: Logger) async {
+        do {
+            guard case .queued(let count, let jobs) = try await recovery.sweep(companyID: companyID) else { return }
+            logger.info("unclassified messages queued for classification again", metadata: ["messages": "\(count)", "jobs": "\(jobs)"])
+            await audit.record(AuditEvent(
+                time: now(), kind: UnclassifiedRecovery.auditKind, companyID: companyID,
+                details: ["messages": String(count), "jobs": String(jobs), "trigger": "sweep"]))
+        } catch {
+            logger.warning("unclassified messages not queued again", metadata: ["error": "\(error)"])
         }
     }
 

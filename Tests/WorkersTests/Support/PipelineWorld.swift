@@ -111,15 +111,15 @@ struct PipelineWorld {
     }
 
     /// The pipeline over this database; `factory` opens the mailboxes (by default the Dovecot
-    /// one for `folder`), unless `connectors` are given.
+    /// one for `folder`), unless `connectors` are given. Its queue and repositories read `clock`.
     func pipeline(
         folder: String = "INBOX", batchSize: Int = 200, llm: any LLMConfigurationSource = FixedLLMConfigurationSource([]),
         factory: MailboxConnectorFactory? = nil, connectors: (any MailboxConnecting)? = nil,
-        maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun
+        maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun, clock: any StorageClock = SystemStorageClock()
     ) -> InboxPipeline {
         InboxPipeline(
             persistence: db, secretBox: secretBox, auditSink: audit, llmConfigurations: llm,
-            factory: factory ?? Self.factory(folder: folder, batchSize: batchSize), connectors: connectors,
+            factory: factory ?? Self.factory(folder: folder, batchSize: batchSize), connectors: connectors, clock: clock,
             maximumMessagesPerSync: maximumMessagesPerSync, logger: Self.logger)
     }
 

@@ -191,17 +191,26 @@ public struct InboundMessageRepository: Sendable {
         return mailboxOf
     }
 
-    /// Messages that have no verdict yet, oldest first: what a classify job left behind when its
-    /// worker died, for the scheduler to queue again.
+    /// Messages that have no verdict yet, oldest first: what a classify job that died left
+    /// behind. ``queueUnclassified(companyID:storedBefore:limit:unlessLive:jobs:)`` queues them again.
     public func unclassified(companyID: UUID, limit: Int = 500) async throws -> [InboundMessage] {
-        let rows = try await persistence.sql.raw("""
-            SELECT \(Self.entryColumns)
+        try await messages(try await Self.unclassifiedIDs(companyID: companyID, storedBefore: nil, limit: limit, on: persistence.sql),
+                           companyID: companyID)
+    }
+
+    /// The ids of the tenant's messages without a verdict, oldest first; with `storedBefore`, only
+    /// those stored before then. On the caller's connection, so a transaction can ask.
+    static func unclassifiedIDs(companyID: UUID, storedBefore: Date?, limit: Int, on sql: any SQLDatabase) async throws -> [UUID] {
+        var statement: SQLQueryString = """
+            SELECT m.id AS id
             FROM inbound_messages m LEFT JOIN message_classifications c ON c.message_id = m.id
             WHERE m.company_id = \(bind: companyID) AND c.id IS NULL
-            ORDER BY m.received_at, m.id
-            LIMIT \(literal: max(1, limit))
-            """).all()
-        return try rows.map { try Self.entry(from: $0).message }
+            """
+        if let storedBefore {
+            statement += " AND m.stored_at < \(bind: storedBefore)"
+        }
+        statement += " ORDER BY m.received_at, m.id LIMIT \(literal: max(1, limit))"
+        return try await sql.raw(statement).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     // MARK: Pages

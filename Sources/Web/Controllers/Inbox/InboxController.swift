@@ -2,10 +2,12 @@ import Domain
 import Foundation
 import Hummingbird
 import Storage
+import Workers
 
 /// The processed inbox: every stored message across the company's mailboxes with its category,
 /// filters and search, a chart of the last two weeks, and the message card where a person
-/// corrects a category (which relabels the message in its mailbox and teaches the classifier).
+/// corrects a category (which relabels the message in its mailbox and teaches the classifier),
+/// and "Classify again" for the messages still without a verdict.
 struct InboxController {
     let services: WebServices
 
@@ -15,6 +17,7 @@ struct InboxController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/inbox", use: list)
+        group.post("/inbox/classify-again", use: classifyAgain)
         group.get("/inbox/{id}", use: message)
         group.post("/inbox/{id}/category", use: correct)
         group.post("/inbox/{id}/retry", use: retryLabels)
@@ -76,6 +79,8 @@ struct InboxController {
         let categoryOptions: [InboxViews.Option]
         let hasMailboxes: Bool
         let canManageMailboxes: Bool
+        /// The "Classify again" button: messages wait for a verdict and the user may ask.
+        let canClassifyAgain: Bool
         let totals: Totals
         let chart: ChartView?
         let pagination: Pagination
@@ -119,6 +124,7 @@ struct InboxController {
             rows: rows, hasRows: !rows.isEmpty, filters: filters, isFiltered: filters.isFiltered,
             mailboxOptions: mailboxOptions, categoryOptions: categoryOptions,
             hasMailboxes: !mailboxes.isEmpty, canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
+            canClassifyAgain: attention.unclassified > 0 && AccessPolicy.allows(member.role, .correctClassification),
             totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination)
         return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context)
     }
@@ -334,5 +340,29 @@ struct InboxController {
         await services.audit.record(kind: "inbox.labels_retried", identity: identity, context: context, details: ["message_id": id.uuidString])
         try await services.flash(context, .success, "flash_labels_retried")
         return .seeOther("/inbox/\(id.uuidString)")
+    }
+
+    // MARK: Classifying again
+
+    /// Queues classify jobs for the company's messages that have no verdict (a classify job that
+    /// died leaves them so), at once; refused while a classify job of the company is queued,
+    /// running or waiting to retry, since it may be working on them. Those who may correct a
+    /// category may ask: it is the same kind of redo as retrying a message's labels.
+    @Sendable func classifyAgain(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.member()
+        let identity = try context.require(.correctClassification)
+        let recovery = UnclassifiedRecovery(messages: services.inboundMessages, queue: services.jobs)
+        switch try await recovery.requeueNow(companyID: member.companyID) {
+        case .queued(let messages, let jobs):
+            await services.audit.record(kind: UnclassifiedRecovery.auditKind, identity: identity, context: context, details: [
+                "messages": String(messages), "jobs": String(jobs), "trigger": "button",
+            ])
+            try await services.flash(context, .success, "flash_classify_again_queued", values: ["messages": String(messages)])
+        case .alreadyQueued:
+            try await services.flash(context, .error, "flash_classify_again_busy")
+        case .nothingWaiting, .backingOff:
+            try await services.flash(context, .error, "flash_classify_again_nothing")
+        }
+        return .seeOther("/inbox")
     }
 }
