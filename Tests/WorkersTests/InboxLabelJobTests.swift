@@ -251,7 +251,10 @@ import Testing
                     return false
                 }
             }
-            #expect(await moves() == [.move(Self.item(tracked), "Archive"), .move(Self.item(untracked), "Lost")])
+            let movesMade = await moves()
+            #expect(movesMade.count == 2)
+            #expect(movesMade.contains(.move(Self.item(tracked), "Archive")))
+            #expect(movesMade.contains(.move(Self.item(untracked), "Lost")))
 
             // A label planned later (a corrected category) is written where the message is now;
             // for the message nobody can find, it fails at once in plain words.
