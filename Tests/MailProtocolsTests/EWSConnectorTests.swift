@@ -221,18 +221,25 @@ import Testing
             server.createFolder("2025", in: archive.key)
             let items = (1...3).map { server.deliver(subject: "Заявка \($0)") }
             try await Support.withStack(server) { stack in
-                let firstGone = try await stack.connector.move(MailboxItemID(items[0].id), to: "Архив")
-                #expect(firstGone)
-                let secondGone = try await stack.connector.move(MailboxItemID(items[1].id), to: "Архив")
-                #expect(secondGone)
+                let first = try await stack.connector.move(MailboxItemID(items[0].id), to: "Архив")
+                let second = try await stack.connector.move(MailboxItemID(items[1].id), to: "Архив")
                 #expect(server.requests(for: "FindFolder").count == 1, "found at the top once, then remembered")
 
                 // Under the inbox, where Outlook users keep folders: not at the top, so looked for
                 // below it, then its subfolder; letter case and blanks around parts do not matter.
-                let thirdGone = try await stack.connector.move(MailboxItemID(items[2].id), to: "счета / 2025")
-                #expect(thirdGone)
+                let third = try await stack.connector.move(MailboxItemID(items[2].id), to: "счета / 2025")
                 #expect(server.requests(for: "FindFolder").count == 4)
                 #expect(server.requests(for: "GetFolder").count == 1, "the inbox's id asked for once")
+
+                // Each is found under the new ItemId MoveItem returned, in the folder it went to.
+                for (moved, folder) in [(first, archive.key), (second, archive.key), (third, year.key)] {
+                    guard case .moved(let newItem) = moved.location else {
+                        Issue.record("expected a new id, got \(moved.location)")
+                        continue
+                    }
+                    #expect(!moved.originalLeftBehind)
+                    #expect(server.item(newItem.rawValue)?.folder == folder)
+                }
 
                 // Moved already: its old id is void.
                 await #expect(throws: EWSError.itemError(code: "ErrorItemNotFound", message: "The specified object was not found in the store.")) {
@@ -279,12 +286,16 @@ import Testing
                 }
                 // The inbox, by the name a Russian Outlook gives it: the message is there already.
                 let intoInbox = try await stack.connector.move(MailboxItemID(item.id), to: "Входящие")
-                #expect(intoInbox)
+                #expect(intoInbox.location == .unchanged)
                 #expect(server.requests(for: "MoveItem").isEmpty)
                 #expect(server.item(item.id)?.folder == "inbox")
 
                 let intoArchiveUnderInbox = try await stack.connector.move(MailboxItemID(item.id), to: "Входящие/Архив")
-                #expect(intoArchiveUnderInbox)
+                if case .moved(let newItem) = intoArchiveUnderInbox.location {
+                    #expect(server.item(newItem.rawValue)?.folder == kept.key)
+                } else {
+                    Issue.record("expected a new id, got \(intoArchiveUnderInbox.location)")
+                }
             }
             #expect(server.items(in: kept.key).map(\.subject) == ["Заявка"])
         }

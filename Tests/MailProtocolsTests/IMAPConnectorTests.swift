@@ -208,7 +208,8 @@ import Testing
         #expect(read.first?.flags?.contains(#"\Seen"#) == true)
 
         // The target does not exist yet: TRYCREATE, created, moved.
-        #expect(try await connector.move(items[2], to: elsewhere))
+        let moved = try await connector.move(items[2], to: elsewhere)
+        #expect(!moved.originalLeftBehind)
         _ = try await helper.noop()  // hear the other session's expunge
         #expect(try await helper.fetch(uids: [uids[2]], items: [.flags]).isEmpty)
         #expect(try await helper.status(of: elsewhere).messageCount == 1)

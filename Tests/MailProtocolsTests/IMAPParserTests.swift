@@ -300,6 +300,40 @@ import Testing
         #expect(responses[9] == .tagged(tag: "A9", IMAPStatusResponse(status: .ok, code: .appendUID(uidValidity: 38505, uids: IMAPSequenceSet([3955])), text: "APPEND completed")))
     }
 
+    @Test func copyUIDInTheUntaggedOKOfMoveAndTheTaggedOKOfCopy() async throws {
+        // MOVE: COPYUID in an untagged OK before the expunges (RFC 6851 §4.3), as Dovecot 2.3
+        // sends it; COPY: in the tagged OK (RFC 4315's own example, ranges in both sets).
+        let responses = try await IMAPTranscript.responses([
+            "* OK [COPYUID 1795987380 1 1] Moved UIDs.",
+            "* 1 EXPUNGE",
+            "A9 OK Move completed (0.001 + 0.000 secs).",
+            "A10 OK [COPYUID 38505 304,319:320 3956:3958] Done",
+            "* OK [COPYUID 38505 1:2] without its second set",
+        ])
+        let moved = IMAPResponseCode.copyUID(uidValidity: 1_795_987_380, sourceUIDs: IMAPSequenceSet([1]), destinationUIDs: IMAPSequenceSet([1]))
+        #expect(responses[0] == .untagged(.status(IMAPStatusResponse(status: .ok, code: moved, text: "Moved UIDs."))))
+        #expect(responses[1] == .untagged(.expunge(1)))
+        #expect(responses[2] == .tagged(tag: "A9", IMAPStatusResponse(status: .ok, text: "Move completed (0.001 + 0.000 secs).")))
+        #expect(IMAPCopiedUIDs(moved) == IMAPCopiedUIDs(uidValidity: 1_795_987_380, newUIDs: [1: 1]))
+
+        guard case .tagged(let tag, let copied) = responses[3] else { Issue.record("not tagged: \(responses[3])"); return }
+        #expect(tag == "A10")
+        #expect(copied.code == .copyUID(
+            uidValidity: 38505, sourceUIDs: IMAPSequenceSet([304, 319, 320]), destinationUIDs: IMAPSequenceSet(ranges: [3956...3958])))
+        #expect(copied.text == "Done")
+        // Paired number by number, in the order written.
+        #expect(IMAPCopiedUIDs(copied.code) == IMAPCopiedUIDs(uidValidity: 38505, newUIDs: [304: 3956, 319: 3957, 320: 3958]))
+
+        // A code that does not parse stays in the text and tells nothing.
+        guard case .untagged(.status(let broken)) = responses[4] else { Issue.record("not a status: \(responses[4])"); return }
+        #expect(broken.code == nil)
+        #expect(broken.text == "[COPYUID 38505 1:2] without its second set")
+        // Sets of different sizes are not believed, and other codes are no COPYUID.
+        #expect(IMAPCopiedUIDs(.copyUID(uidValidity: 7, sourceUIDs: IMAPSequenceSet([1, 2]), destinationUIDs: IMAPSequenceSet([5]))) == nil)
+        #expect(IMAPCopiedUIDs(.appendUID(uidValidity: 7, uids: IMAPSequenceSet([5]))) == nil)
+        #expect(IMAPCopiedUIDs(nil) == nil)
+    }
+
     @Test func searchWithAndWithoutModSeq() async throws {
         #expect(try await IMAPTranscript.untagged("* SEARCH 2 84 882") == .search(uids: [2, 84, 882], modSeq: nil))
         #expect(try await IMAPTranscript.untagged("* SEARCH") == .search(uids: [], modSeq: nil))

@@ -246,6 +246,60 @@ import Testing
         }
     }
 
+    @Test func whereARuleMovedAMessageIsRecordedWithItsMoveDoneForTheTenantAlone() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let boris = try await world.tenant("boris@lyutik.ru", company: "Лютик")
+            let mailbox = try await world.mailbox(anna, "sales@romashka.ru")
+            let stored = try await world.messages.store([
+                world.message("imap:7:1", messageID: "one@buyer.ru"), world.message("imap:7:2", messageID: "two@buyer.ru"),
+            ], companyID: anna.companyID, mailboxID: mailbox.id)
+            try #require(stored.count == 2)
+            let (one, two) = (stored[0], stored[1])
+            let moves = try await world.labels.enqueue([.move(one.id, to: "Архив"), .move(two.id, to: "Потеряно")], companyID: anna.companyID)
+            let moveOfOne = try #require(moves.first { $0.messageID == one.id })
+            let moveOfTwo = try #require(moves.first { $0.messageID == two.id })
+
+            // Another tenant's write changes nothing.
+            try await world.messages.recordMove(
+                one.id, to: MessageLocation(folder: "Чужое", itemID: "imap:1:1:Чужое"), moveAction: moveOfOne.id, companyID: boris.companyID)
+            #expect(try await world.messages.find(one.id, scope: .tenant(anna)).movedTo == nil)
+            #expect(try await world.labels.actions(forMessage: one.id, scope: .tenant(anna)).map(\.status) == [.pending])
+
+            let archived = MessageLocation(folder: "Архив", itemID: "imap:9:5:Архив")
+            let lost = MessageLocation(folder: "Потеряно", itemID: nil)
+            try await world.messages.recordMove(one.id, to: archived, moveAction: moveOfOne.id, companyID: anna.companyID)
+            try await world.messages.recordMove(two.id, to: lost, moveAction: moveOfTwo.id, note: "Moved, but not found there.", companyID: anna.companyID)
+
+            // Read back every way the workers and the pages read messages.
+            let read = try await world.messages.messages([one.id, two.id], companyID: anna.companyID)
+            #expect(read.map(\.movedTo) == [archived, lost])
+            #expect(read.map(\.currentItemID) == ["imap:9:5:Архив", nil])
+            #expect(read.map(\.providerItemID) == ["imap:7:1", "imap:7:2"], "the id the sync knows them by stays")
+            #expect(try await world.messages.find(one.id, scope: .tenant(anna)).movedTo == archived)
+            #expect(try await world.messages.list(.tenant(anna)).entries.first { $0.message.id == one.id }?.message.movedTo == archived)
+
+            // Each move is done, in the same write; the note stays where there is one.
+            let oneMove = try #require(try await world.labels.actions(forMessage: one.id, scope: .tenant(anna)).first)
+            #expect(oneMove.status == .done)
+            #expect(oneMove.lastError == nil)
+            #expect(oneMove.doneAt != nil)
+            let twoMove = try #require(try await world.labels.actions(forMessage: two.id, scope: .tenant(anna)).first)
+            #expect(twoMove.status == .done)
+            #expect(twoMove.lastError == "Moved, but not found there.")
+            #expect(try await world.labels.pending(mailboxID: mailbox.id, companyID: anna.companyID, limit: 10).isEmpty)
+
+            // Its owner moves it back: the sync lists it again under a new id, and where the rule
+            // had put it is forgotten.
+            try await world.messages.updateProviderItemIDs(["one@buyer.ru": "imap:7:3"], companyID: anna.companyID, mailboxID: mailbox.id)
+            let back = try await world.messages.find(one.id, scope: .tenant(anna))
+            #expect(back.movedTo == nil)
+            #expect(back.currentItemID == "imap:7:3")
+            #expect(try await world.messages.find(two.id, scope: .tenant(anna)).movedTo == lost)
+        }
+    }
+
     @Test func repliesAreFoundByTheMessageIDsTheyAnswer() async throws {
         try await TestDatabase.with { db in
             let world = try InboxWorld(db)

@@ -178,6 +178,63 @@ import Testing
         }
     }
 
+    @Test func aCorrectionRelabelsAMessageARuleMovedUnderItsNewItemID() async throws {
+        try await FakeEWSServer.run(authMode: .basic) { server in
+            let processed = server.createFolder("Обработано", in: "inbox")
+            let corpus = Self.deliverCorpus(to: server, count: 12)
+            try await TestDatabase.with { db in
+                let world = try PipelineWorld(db)
+                let member = try await world.tenant()
+                let rule = InboxRuleActions(applyLabel: true, markAsRead: true, moveToFolder: "Обработано")
+                for category in try await world.categories.activeCategories(companyID: member.companyID) {
+                    _ = try await world.rules.save(member, categoryID: category.id, actions: rule, isEnabled: true)
+                }
+                let mailbox = try await world.exchangeMailbox(member, server, auth: .basic)
+                let pipeline = world.pipeline(factory: PipelineWorld.exchangeFactory())
+                try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+                try await world.drain(pipeline)
+
+                let inbox = try await world.inbox(member)
+                #expect(inbox.count == corpus.count)
+                let ruled = inbox.filter { $0.classification?.needsReview == false && $0.classification?.categoryID != nil }
+                try #require(!ruled.isEmpty, "the classifier is sure of some of the corpus")
+                #expect(inbox.filter { $0.message.movedTo != nil }.count == ruled.count, "only the ruled ones moved")
+
+                // Each moved message is stored under the ItemId MoveItem returned: the fake's item
+                // in the folder. The ids the sync stored find nothing any more.
+                let categoriesMoved = server.categories(in: processed.key)
+                #expect(Set(ruled.compactMap { $0.message.movedTo?.itemID }) == Set(categoriesMoved.keys))
+                #expect(ruled.allSatisfy { $0.message.movedTo?.folder == "Обработано" })
+                #expect(ruled.allSatisfy { server.item($0.message.providerItemID) == nil })
+
+                // A person corrects a moved message: its old Outlook category comes off and the new
+                // one goes on, on the item in the folder it was moved to.
+                let target = ruled[0]
+                let movedID = try #require(target.message.movedTo?.itemID)
+                let previous = target.classification?.categoryID
+                let categories = try await world.categories.activeCategories(companyID: member.companyID)
+                let newCategory = try #require(categories.sorted { $0.position < $1.position }.first { $0.id != previous })
+                _ = try await world.classifications.correct(member, messageID: target.message.id, categoryID: newCategory.id)
+                try await world.queue.enqueue(InboxJobs.relabel(messageID: target.message.id, previousCategoryID: previous, companyID: member.companyID))
+                let relabelRun = try await world.drain(pipeline)
+                #expect(relabelRun[InboxJobs.relabelKind] == 1)
+                #expect(server.item(movedID)?.categories == [newCategory.labelName])
+                #expect(server.item(movedID)?.folder == processed.key)
+                let relabelled = try #require(world.audit.of(kind: "inbox.relabelled").first)
+                #expect((relabelled.details["note"] ?? "").isEmpty, "\(relabelled.details)")
+                var others = server.categories(in: processed.key)
+                others[movedID] = nil
+                #expect(others == categoriesMoved.filter { $0.key != movedID }, "no other item touched")
+
+                // Nothing moved twice: one MoveItem per ruled message, each move done at its first attempt.
+                #expect(server.requests(for: "MoveItem").count == ruled.count)
+                let moves = try await world.actions(member).filter { $0.kind == .move }
+                #expect(moves.count == ruled.count)
+                #expect(moves.allSatisfy { $0.status == .done && $0.attempts == 0 })
+            }
+        }
+    }
+
     @Test func aMoveToAFolderTheMailboxDoesNotHaveFailsAtOnceInPlainWords() async throws {
         try await FakeEWSServer.run(authMode: .basic) { server in
             let corpus = Self.deliverCorpus(to: server, count: 4)

@@ -216,6 +216,60 @@ import Testing
         }
     }
 
+    @Test func aMoveRecordsWhereTheMessageWentAndWhatComesLaterFollowsIt() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let (mailbox, messages) = try await Self.mailbox(world, member, count: 2)
+            let (tracked, untracked) = (messages[0], messages[1])
+            try await world.labels.enqueue([
+                .applyLabel("Lead", to: tracked.id), .move(tracked.id, to: "Archive"),
+                .move(untracked.id, to: "Lost"),
+            ], companyID: member.companyID)
+            let scripted = ScriptedEditingMailbox()
+            await scripted.loseTrackOfMoves(to: "Lost")
+            let pipeline = world.pipeline(connectors: FixedConnectors(connector: scripted))
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+
+            // Where each went is stored with its move done; the id the sync knows it by stays.
+            let moved = try await world.messages.messages([tracked.id, untracked.id], companyID: member.companyID)
+            #expect(moved.map(\.movedTo) == [
+                MessageLocation(folder: "Archive", itemID: "imap:7:1:Archive"), MessageLocation(folder: "Lost", itemID: nil),
+            ])
+            #expect(moved.map(\.providerItemID) == ["imap:7:1", "imap:7:2"])
+            let lostMove = try #require(try await world.labels.actions(forMessage: untracked.id, scope: .tenant(member)).first)
+            #expect(lostMove.status == .done)
+            #expect(lostMove.lastError == MovedMessageText.untracked(folder: "Lost", reason: "the scripted server kept it to itself"))
+            #expect(try await world.actions(member).allSatisfy { $0.status == .done })
+
+            // A job again moves nothing again.
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            func moves() async -> [ScriptedEditingMailbox.Call] {
+                let calls = await scripted.calls
+                return calls.filter { call in
+                    if case .move = call { return true }
+                    return false
+                }
+            }
+            let movesMade = await moves()
+            #expect(movesMade.count == 2)
+            #expect(movesMade.contains(.move(Self.item(tracked), "Archive")))
+            #expect(movesMade.contains(.move(Self.item(untracked), "Lost")))
+
+            // A label planned later (a corrected category) is written where the message is now;
+            // for the message nobody can find, it fails at once in plain words.
+            try await world.labels.enqueue([.applyLabel("Счёт", to: tracked.id), .applyLabel("Счёт", to: untracked.id)], companyID: member.companyID)
+            try await Self.runLabelJob(pipeline, mailbox: mailbox, member: member)
+            let lastCall = await scripted.calls.last
+            #expect(lastCall == ScriptedEditingMailbox.Call.batch(["Счёт"], [MailboxItemID("imap:7:1:Archive")]))
+            let label = try #require(try await world.labels.actions(forMessage: untracked.id, scope: .tenant(member)).first { $0.kind == .applyLabel })
+            #expect(label.status == .failed)
+            #expect(label.attempts == 1)
+            #expect(label.lastError == MovedMessageText.unreachable(folder: "Lost"))
+            #expect(await moves().count == 2)
+        }
+    }
+
     // MARK: Helpers
 
     /// An offline mailbox with `count` stored messages, `imap:7:1` … `imap:7:<count>`, in that order.

@@ -93,6 +93,99 @@ import Testing
         }
     }
 
+    @Test func aCorrectionRelabelsAMessageARuleMovedInTheFolderItWentTo() async throws {
+        try await DovecotFolder.with("PipelineMove", count: 12) { server, helper, folder, corpus in
+            let processed = MailTestServers.uniqueFolder("Processed")
+            do {
+                try await Self.moveThenCorrect(server, helper, folder: folder, processed: processed, corpus: corpus)
+                try? await DovecotHelper.remove(processed, using: helper)
+            } catch {
+                try? await DovecotHelper.remove(processed, using: helper)
+                throw error
+            }
+        }
+    }
+
+    /// Every category's rule labels, marks read and moves into `processed` (which the first move
+    /// creates); then a person corrects a moved message's category.
+    static func moveThenCorrect(_ server: MailTestServers.IMAP, _ helper: IMAPClient, folder: String, processed: String,
+                                corpus: [PipelineCorpus.Message]) async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let rule = InboxRuleActions(applyLabel: true, markAsRead: true, moveToFolder: processed)
+            for category in try await world.categories.activeCategories(companyID: member.companyID) {
+                _ = try await world.rules.save(member, categoryID: category.id, actions: rule, isEnabled: true)
+            }
+            let mailbox = try await world.dovecotMailbox(member, server)
+            let pipeline = world.pipeline(folder: folder)
+            try await world.queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID))
+            try await world.drain(pipeline)
+
+            let inbox = try await world.inbox(member)
+            #expect(inbox.count == corpus.count)
+            // A verdict with a category follows its rule; an unsure one only gets the "needs review" label.
+            let ruled = inbox.filter { $0.classification?.needsReview == false && $0.classification?.categoryID != nil }
+            try #require(!ruled.isEmpty, "the classifier is sure of some of the corpus")
+            #expect(inbox.filter { $0.message.movedTo != nil }.count == ruled.count, "only the ruled ones moved")
+
+            // Each moved message is stored where it went: the folder, its UIDVALIDITY and the UID
+            // Dovecot reported (COPYUID), which holds the message with its category's keyword.
+            let categories = Dictionary(uniqueKeysWithValues: try await world.categories.activeCategories(companyID: member.companyID).map { ($0.id, $0) })
+            let processedStatus = try await helper.status(of: processed)
+            #expect(processedStatus.messageCount == ruled.count)
+            #expect(try await helper.status(of: folder).messageCount == corpus.count - ruled.count)
+            let keywordsMoved = try await DovecotHelper.keywords(in: processed, using: helper)
+            for entry in ruled {
+                #expect(entry.message.movedTo?.folder == processed)
+                let location = try #require(DovecotHelper.movedLocation(of: entry.message), "\(entry.message.subject)")
+                #expect(location.folder == processed)
+                #expect(location.uidValidity == processedStatus.uidValidity)
+                let category = try #require(entry.classification?.categoryID.flatMap { categories[$0] })
+                #expect(keywordsMoved[location.uid] == [KeywordMapping.keyword(for: category.labelName)], "\(entry.message.subject)")
+            }
+
+            // A person corrects a moved message: the old keyword comes off and the new one goes on,
+            // on the message in the folder it was moved to.
+            let target = ruled[0]
+            let targetUID = try #require(DovecotHelper.movedLocation(of: target.message)?.uid)
+            let previous = target.classification?.categoryID
+            let newCategory = try #require(categories.values.sorted { $0.position < $1.position }.first { $0.id != previous })
+            _ = try await world.classifications.correct(member, messageID: target.message.id, categoryID: newCategory.id)
+            try await world.queue.enqueue(InboxJobs.relabel(messageID: target.message.id, previousCategoryID: previous, companyID: member.companyID))
+            let relabelRun = try await world.drain(pipeline)
+            #expect(relabelRun[InboxJobs.relabelKind] == 1)
+            let keywordsAfter = try await DovecotHelper.keywords(in: processed, using: helper)
+            #expect(keywordsAfter[targetUID] == [KeywordMapping.keyword(for: newCategory.labelName)])
+            let relabelled = try #require(world.audit.of(kind: "inbox.relabelled").first)
+            #expect((relabelled.details["note"] ?? "").isEmpty, "\(relabelled.details)")
+            var othersAfter = keywordsAfter
+            othersAfter[targetUID] = nil
+            var othersBefore = keywordsMoved
+            othersBefore[targetUID] = nil
+            #expect(othersAfter == othersBefore, "no other message touched")
+
+            // Nothing was moved twice: every move done at its first attempt, and a sync and a label
+            // job more (each run twice) store, plan, move and write nothing.
+            let moves = try await world.actions(member).filter { $0.kind == .move }
+            #expect(moves.count == ruled.count)
+            #expect(moves.allSatisfy { $0.status == .done && $0.attempts == 0 })
+            let actionCount = try await world.actions(member).count
+            let modSeq = try await helper.status(of: processed).highestModSeq
+            try await world.queue.enqueue([
+                InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID),
+                InboxJobs.label(mailboxID: mailbox.id, companyID: member.companyID),
+            ])
+            let again = try await world.drain(pipeline, runsPerJob: 2)
+            #expect(again == [InboxJobs.syncKind: 1, InboxJobs.labelKind: 1])
+            #expect(try await world.inbox(member).count == corpus.count)
+            #expect(try await world.actions(member).count == actionCount)
+            #expect(try await helper.status(of: processed).messageCount == ruled.count)
+            #expect(try await helper.status(of: processed).highestModSeq == modSeq)
+            #expect(try await helper.status(of: folder).messageCount == corpus.count - ruled.count)
+        }
+    }
+
     /// The fake model puts every message in the first category it is offered, sure of it.
     static let firstCategoryAnswer: FakeAnswerFunction = { request in
         let item = request.schema?["properties"]?["results"]?["items"]?["properties"]

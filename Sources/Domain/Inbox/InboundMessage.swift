@@ -10,8 +10,9 @@ public struct InboundMessage: Sendable, Equatable, Identifiable {
     public let companyID: UUID
     /// `nil` once its mailbox was removed and the user chose to keep its messages.
     public let mailboxID: UUID?
-    /// How the mailbox finds the message again: `uidvalidity:uid` for IMAP, X-GM-MSGID for
-    /// Gmail, the ItemId for Exchange. Unique per mailbox.
+    /// How the mailbox found the message where the sync reads mail: `uidvalidity:uid` for IMAP,
+    /// X-GM-MSGID for Gmail, the ItemId for Exchange. Unique per mailbox, and kept after a move:
+    /// it is what the sync knows the message by.
     public let providerItemID: String
     /// The Message-ID header without angle brackets; unique per tenant when present.
     public let messageID: String?
@@ -24,11 +25,13 @@ public struct InboundMessage: Sendable, Equatable, Identifiable {
     public let snippet: String
     public let receivedAt: Date
     public let storedAt: Date
+    /// Where a rule moved it; `nil` while it is where the sync found it.
+    public let movedTo: MessageLocation?
 
     public init(
         id: UUID, companyID: UUID, mailboxID: UUID?, providerItemID: String, messageID: String?, inReplyTo: [String],
         references: [String], fromAddress: String, fromName: String?, toAddresses: [String], subject: String,
-        snippet: String, receivedAt: Date, storedAt: Date
+        snippet: String, receivedAt: Date, storedAt: Date, movedTo: MessageLocation? = nil
     ) {
         self.id = id
         self.companyID = companyID
@@ -44,6 +47,14 @@ public struct InboundMessage: Sendable, Equatable, Identifiable {
         self.snippet = snippet
         self.receivedAt = receivedAt
         self.storedAt = storedAt
+        self.movedTo = movedTo
+    }
+
+    /// How the mailbox finds the message now: its id where a rule moved it, else the one the
+    /// sync stored; `nil` when it was moved and its id there is not known.
+    public var currentItemID: String? {
+        guard let movedTo else { return providerItemID }
+        return movedTo.itemID
     }
 
     /// Every message id this message answers (In-Reply-To first, then References, newest first),

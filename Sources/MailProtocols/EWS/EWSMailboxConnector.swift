@@ -104,29 +104,34 @@ public struct EWSMailboxConnector: MailboxConnector {
     }
 
     /// Moves the message into the folder a rule names (`Archive`, `Invoices/2025`, found as
-    /// `EWSFolderDirectory` describes and remembered for this connector's run). Afterwards the
-    /// item id is void, and the inbox's next sync reports the item deleted, which `fetchNew`
-    /// passes over. Always returns `true`: MoveItem takes the message out of the inbox.
+    /// `EWSFolderDirectory` describes and remembered for this connector's run). Exchange gives
+    /// the moved item a new ItemId, which MoveItem returns and which is the returned location:
+    /// the old id is void, and the inbox's next sync reports the item deleted, which `fetchNew`
+    /// passes over. An ItemId names the item wherever it is, so the new one is all later calls
+    /// need. A move into the inbox does nothing (`.unchanged`).
     ///
     /// - Throws: `EWSFolderLookupError` when no folder, or more than one, answers to the name
     ///   (the folder is never created); ErrorItemNotFound (`EWSError.itemError`) when the
     ///   message is gone.
     @discardableResult
-    public func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
+    public func move(_ item: MailboxItemID, to folder: String) async throws -> MailboxMove {
         let target = try await folders.folder(atPath: folder)
         // A move into the inbox it is synced from has nothing to do, and Exchange could still
         // give the message a new id that the next sync would take for new mail: it stays where
         // it is, as the IMAP connector leaves a move into its own folder.
         let inbox = try await folders.inboxID()
-        guard target != inbox else { return true }
+        guard target != inbox else { return MailboxMove(location: .unchanged) }
+        let moved: EWSItemID?
         do {
-            try await client.move(EWSItemID(id: item.rawValue), to: .id(target))
+            moved = try await client.move(EWSItemID(id: item.rawValue), to: .id(target))
         } catch EWSError.itemError(let code, _) where code == "ErrorFolderNotFound" {
             // Deleted since it was looked up: looked for afresh next time.
             folders.forget(folder)
             throw EWSFolderLookupError.notFound(path: folder)
         }
-        return true
+        // Exchange leaves the new id out only for a move into another mailbox or a public folder.
+        guard let moved else { return MailboxMove(location: .unknown("Exchange did not return its new item id")) }
+        return MailboxMove(location: .moved(MailboxItemID(moved.id)))
     }
 
     /// - Throws: `MailboxSendOutcomeUnknown` when the request left but no complete answer came

@@ -19,7 +19,8 @@ import MIME
 /// an outage longer than the window — as the Exchange connector does.
 ///
 /// Item ids are described at `IMAPItemID`: `gmail:<X-GM-MSGID>` on Gmail,
-/// `imap:<UIDVALIDITY>:<UID>` elsewhere.
+/// `imap:<UIDVALIDITY>:<UID>` elsewhere, `imap:<UIDVALIDITY>:<UID>:<folder>` for a message
+/// `move(_:to:)` put in another folder (every call about it opens that folder).
 public actor IMAPMailboxConnector: MailboxConnector {
     public nonisolated let settings: IMAPMailboxSettings
     private let now: @Sendable () -> Date
@@ -120,7 +121,8 @@ public actor IMAPMailboxConnector: MailboxConnector {
     ///
     /// Gmail label style and `gmail:` ids go one message at a time (`applyLabelsOneByOne`): a
     /// Gmail id is found by its own `UID SEARCH X-GM-MSGID` (in All Mail when it has left the
-    /// folder), so there is no UID set to batch until every message has been searched for.
+    /// folder), so there is no UID set to batch until every message has been searched for. So do
+    /// messages a rule moved into other folders: few, and each in a folder of its own.
     ///
     /// - Returns: per item, `IMAPConnectorError.staleItem` (another UIDVALIDITY), `.itemNotFound`
     ///   (no longer in the folder) or `.invalidItemID` (not an IMAP id).
@@ -138,7 +140,7 @@ public actor IMAPMailboxConnector: MailboxConnector {
             switch IMAPItemID(item) {
             case .uid(let uidValidity, let uid)?:
                 byUID.append(UIDLabelTarget(item: item, uidValidity: uidValidity, uid: uid))
-            case .gmail?:
+            case .gmail?, .uidInFolder?:
                 break
             case nil:
                 failures[item] = IMAPConnectorError.invalidItemID(item)
@@ -198,23 +200,39 @@ public actor IMAPMailboxConnector: MailboxConnector {
     }
 
     /// Moves the message into `folder` (created when the server answers TRYCREATE): MOVE where
-    /// offered, else COPY and delete. Returns `false` when the original stays behind marked
-    /// `\Deleted` (a server with neither MOVE nor UIDPLUS). The item id is void afterwards.
+    /// offered, else COPY and delete. The item id is void afterwards; the returned location names
+    /// the message in `folder` (`imap:<UIDVALIDITY>:<UID>:<folder>`), under the UID the server
+    /// reported (COPYUID, UIDPLUS) or, from a server without UIDPLUS, the one a search of `folder`
+    /// for its Message-ID finds. A Gmail message keeps its id, and so does one moved into the
+    /// folder it is in (nothing is done). `originalLeftBehind` when the original stays marked
+    /// `\Deleted` (a server with neither MOVE nor UIDPLUS).
     @discardableResult
-    public func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
+    public func move(_ item: MailboxItemID, to folder: String) async throws -> MailboxMove {
         let id = try Self.itemID(item)
-        guard folder != settings.folder else { return true }
+        guard folder != (id.folder ?? settings.folder) else { return MailboxMove(location: .unchanged) }
+        let fetching: [IMAPFetchItem]
+        if case .gmail = id {
+            fetching = [.flags]
+        } else {
+            fetching = [.flags, Self.messageIDHeader]
+        }
         return try await operation { client in
-            let (uid, _) = try await self.locate(id, item: item, fetching: [.flags], client)
-            let gone: Bool
+            let (uid, found) = try await self.locate(id, item: item, fetching: fetching, client)
+            let transfer: IMAPMoveOutcome
             do {
-                gone = try await client.move(uids: [uid], to: folder)
+                transfer = try await client.move(uids: [uid], to: folder)
             } catch IMAPError.commandFailed(let failure) where failure.response.code == .tryCreate {
                 try await client.create(folder)
-                gone = try await client.move(uids: [uid], to: folder)
+                transfer = try await client.move(uids: [uid], to: folder)
             }
-            if case .gmail(let messageID) = id { self.forgetGmailUID(messageID) }
-            return gone
+            let place: MailboxMove.Location
+            if case .gmail(let messageID) = id {
+                self.forgetGmailUID(messageID)
+                place = .unchanged
+            } else {
+                place = try await self.location(of: uid, movedTo: folder, transfer, messageID: Self.messageID(in: found), client)
+            }
+            return MailboxMove(location: place, originalLeftBehind: !transfer.originalsRemoved)
         }
     }
 
@@ -416,7 +434,7 @@ public actor IMAPMailboxConnector: MailboxConnector {
                                 _ client: IMAPClient) async throws {
         let addKeywords = Self.labelNames(added.map(KeywordMapping.keyword(for:)))
         let removeKeywords = Self.labelNames(removed.map(KeywordMapping.keyword(for:)))
-        let status = try await openFolder(client)
+        let status = try await openFolder(holding: id, item: item, client)
         try Self.checkKeywordsCanBeStored(addKeywords, in: status)
         let (uid, message) = try await locate(id, item: item, fetching: [.flags], client)
         let present = Set((message.flags ?? []).map { $0.lowercased() })
@@ -525,20 +543,37 @@ public actor IMAPMailboxConnector: MailboxConnector {
     /// The connector's folder, selected read-write; a selection left open by an earlier call is
     /// reused (labelling right after a fetch costs no SELECT).
     private func openFolder(_ client: IMAPClient) async throws -> MailboxStatus {
-        if let selected = await client.selectedMailbox, selected.name == settings.folder, !selected.isReadOnly {
-            return selected
-        }
-        return try await client.select(settings.folder)
+        try await openFolder(named: settings.folder, client)
     }
 
-    /// The message's UID in the folder now selected, with what FETCH says of `items`. The
-    /// connector's folder is opened first; a Gmail message that has left it is looked for in
-    /// All Mail, which holds every message of the account.
+    private func openFolder(named name: String, _ client: IMAPClient) async throws -> MailboxStatus {
+        if let selected = await client.selectedMailbox, selected.name == name, !selected.isReadOnly {
+            return selected
+        }
+        return try await client.select(name)
+    }
+
+    /// The folder the id says the message is in: the one a move put it in, else the
+    /// connector's. A folder that cannot be opened any more (deleted or renamed by its owner)
+    /// took the message with it.
+    private func openFolder(holding id: IMAPItemID, item: MailboxItemID, _ client: IMAPClient) async throws -> MailboxStatus {
+        guard let folder = id.folder else { return try await openFolder(client) }
+        do {
+            return try await openFolder(named: folder, client)
+        } catch IMAPError.commandFailed(_) {
+            throw IMAPConnectorError.itemNotFound(item)
+        }
+    }
+
+    /// The message's UID in the folder now selected, with what FETCH says of `items`. The folder
+    /// the id names is opened first (the connector's, unless a move put the message elsewhere); a
+    /// Gmail message that has left it is looked for in All Mail, which holds every message of the
+    /// account.
     private func locate(_ id: IMAPItemID, item: MailboxItemID, fetching items: [IMAPFetchItem],
                         _ client: IMAPClient) async throws -> (uid: UInt32, message: FetchedMessage) {
-        let status = try await openFolder(client)
+        let status = try await openFolder(holding: id, item: item, client)
         switch id {
-        case .uid(let uidValidity, let uid):
+        case .uid(let uidValidity, let uid), .uidInFolder(_, let uidValidity, let uid):
             guard uidValidity == status.uidValidity else { throw IMAPConnectorError.staleItem(item) }
             guard let message = try await client.fetch(uids: [uid], items: items).first else {
                 throw IMAPConnectorError.itemNotFound(item)
@@ -561,6 +596,53 @@ public actor IMAPMailboxConnector: MailboxConnector {
             }
             throw IMAPConnectorError.itemNotFound(item)
         }
+    }
+
+    // MARK: - After a move
+
+    /// The Message-ID header alone, fetched before a move: it finds the message in its new
+    /// folder when the server does not report its new UID.
+    static let messageIDHeader = IMAPFetchItem.section(messageIDSection)
+    static let messageIDSection = "HEADER.FIELDS (MESSAGE-ID)"
+
+    static func messageID(in message: FetchedMessage) -> String? {
+        guard let header = message.sections[messageIDSection] else { return nil }
+        return HeaderBlock(parsing: header).raw("Message-ID").flatMap { MessageIDs.parse($0).first }
+    }
+
+    /// Where the message with `uid` in the selected folder is after moving to `folder`: under
+    /// the UID COPYUID reported, else the highest UID in `folder` with its Message-ID (a message
+    /// moved in gets a UID above all the folder has, so an older copy of the same mail there is
+    /// not taken for it). The Message-ID is searched for in angle brackets, as the header has it:
+    /// without them a search matches every id that merely contains this one.
+    private func location(of uid: UInt32, movedTo folder: String, _ transfer: IMAPMoveOutcome, messageID: String?,
+                          _ client: IMAPClient) async throws -> MailboxMove.Location {
+        if let copied = transfer.copied, let newUID = copied.newUIDs[uid] {
+            return .moved(item(in: folder, uidValidity: copied.uidValidity, uid: newUID))
+        }
+        guard let messageID else {
+            return .unknown("the server did not report its new UID (no UIDPLUS), and it has no Message-ID to look for it by")
+        }
+        let status: MailboxStatus
+        let found: [UInt32]
+        do {
+            status = try await openFolder(named: folder, client)
+            found = try await client.uidSearch([.header(name: "Message-ID", value: "<\(messageID)>")])
+        } catch let error as IMAPError where !error.requiresReconnect {
+            // The move is done whatever the search says: it must not be reported as failed.
+            return .unknown("the server did not report its new UID (no UIDPLUS), and looking for it there failed: \(error)")
+        }
+        guard let newUID = found.last else {
+            return .unknown("the server did not report its new UID (no UIDPLUS), and no message with its Message-ID is there")
+        }
+        return .moved(item(in: folder, uidValidity: status.uidValidity, uid: newUID))
+    }
+
+    /// A message's id in `folder`: plain in the connector's own folder (as `fetchNew` names it),
+    /// with the folder anywhere else.
+    private func item(in folder: String, uidValidity: UInt32, uid: UInt32) -> MailboxItemID {
+        if folder == settings.folder { return IMAPItemID.uid(uidValidity: uidValidity, uid: uid).item }
+        return IMAPItemID.uidInFolder(folder: folder, uidValidity: uidValidity, uid: uid).item
     }
 
     private func findGmailMessage(_ messageID: UInt64, fetching items: [IMAPFetchItem],

@@ -35,6 +35,9 @@ public enum IMAPResponseCode: Sendable, Equatable {
     case permanentFlags([String])
     case capability([String])
     case appendUID(uidValidity: UInt32, uids: IMAPSequenceSet)
+    /// UIDPLUS (RFC 4315) after COPY and MOVE: the target's UIDVALIDITY, the UIDs copied, and
+    /// the UIDs they got there, in the same order (read them with `IMAPCopiedUIDs`).
+    case copyUID(uidValidity: UInt32, sourceUIDs: IMAPSequenceSet, destinationUIDs: IMAPSequenceSet)
     case other(name: String, argument: String?)
 }
 

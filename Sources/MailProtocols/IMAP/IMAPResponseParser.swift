@@ -177,6 +177,14 @@ struct IMAPResponseParser {
             skipSpaces()
             guard let uids = IMAPSequenceSet(parsing: try readAtom()) else { throw violation("a bad APPENDUID set") }
             code = .appendUID(uidValidity: validity, uids: uids)
+        case "COPYUID":
+            skipSpaces()
+            let validity = try readUInt32()
+            skipSpaces()
+            guard let source = IMAPSequenceSet(parsing: try readAtom()) else { throw violation("a bad COPYUID source set") }
+            skipSpaces()
+            guard let destination = IMAPSequenceSet(parsing: try readAtom()) else { throw violation("a bad COPYUID destination set") }
+            code = .copyUID(uidValidity: validity, sourceUIDs: source, destinationUIDs: destination)
         default:
             var argument: [UInt8] = []
             if peek() == IMAPByte.space {

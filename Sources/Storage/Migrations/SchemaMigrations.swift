@@ -35,6 +35,7 @@ enum SchemaMigrations {
             M0027CreateProspectSearchRuns(),
             M0028CreateProspectResults(),
             M0029AddJobPriority(),
+            M0030AddInboundMessageLocation(),
         ] as [any Migration])
         return migrations
     }

@@ -24,6 +24,9 @@ final class InboundMessageModel: Model, @unchecked Sendable {
     @Field(key: "search_text") var searchText: String
     @Field(key: "received_at") var receivedAt: Date
     @Field(key: "stored_at") var storedAt: Date
+    /// Where a rule moved the message; both NULL while it is where the sync found it.
+    @OptionalField(key: "moved_to_folder") var movedToFolder: String?
+    @OptionalField(key: "moved_item_id") var movedItemID: String?
 
     init() {}
 }

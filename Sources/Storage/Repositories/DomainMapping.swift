@@ -97,7 +97,7 @@ extension InboundMessageModel {
             id: try requireID(), companyID: companyID, mailboxID: mailboxID, providerItemID: providerItemID, messageID: messageID,
             inReplyTo: JSONText.strings(inReplyTo), references: JSONText.strings(referenceIDs), fromAddress: fromAddress,
             fromName: fromName, toAddresses: JSONText.strings(toAddresses), subject: subject, snippet: snippet,
-            receivedAt: receivedAt, storedAt: storedAt)
+            receivedAt: receivedAt, storedAt: storedAt, movedTo: movedToFolder.map { MessageLocation(folder: $0, itemID: movedItemID) })
     }
 }
 

@@ -10,7 +10,9 @@ import Storage
 /// labels and up to `messagesPerLabelCall` messages (on IMAP a FETCH and a STORE for them all),
 /// and one write marking their actions done. A message that is also to be marked read or moved
 /// goes on its own: labels in one call, then mark-as-read, then the move (last, since it
-/// renumbers an IMAP message, and only when nothing before it is left to retry).
+/// renumbers an IMAP message, and only when nothing before it is left to retry). Where a move
+/// took the message is recorded with the move's "done" (`move(_:item:session:companyID:tally:)`),
+/// and every later action addresses the message there (`InboundMessage.currentItemID`).
 ///
 /// Each action is marked done, or failed with the reason in plain words; a failure that may pass
 /// (a server error, a keyword the folder will not keep yet) stays pending for another attempt, up
@@ -129,7 +131,14 @@ public struct InboxLabelJob: JobHandler {
                 }
                 continue
             }
-            let item = MailboxItemID(message.providerItemID)
+            guard let current = message.currentItemID else {
+                let text = MovedMessageText.unreachable(folder: message.movedTo?.folder ?? "")
+                for action in actions {
+                    try await settle(action, error: text, permanent: true, companyID: companyID, tally: &tally)
+                }
+                continue
+            }
+            let item = MailboxItemID(current)
             guard actions.allSatisfy({ $0.kind == .applyLabel }) else {
                 oneByOne.append((item: item, actions: actions))
                 continue
@@ -162,12 +171,12 @@ public struct InboxLabelJob: JobHandler {
                 }
                 unfinished = unfinished || readPending
             }
+            // Each move starts from where the one before left the message.
+            var whereNow: MailboxItemID? = item
             for action in actions where action.kind == .move {
                 // Moving renumbers the message: whatever is to be retried must happen first.
-                guard !unfinished else { continue }
-                _ = try await attempt([action], companyID: companyID, tally: &tally) {
-                    try await session.move(item, to: action.label)
-                }
+                guard !unfinished, let from = whereNow else { continue }
+                whereNow = try await move(action, item: from, session: session, companyID: companyID, tally: &tally)
             }
         }
     }
@@ -222,7 +231,7 @@ public struct InboxLabelJob: JobHandler {
     /// work); returns whether any stays pending. Cancellation, connection problems and refused
     /// logins are thrown instead, unrecorded: the whole run stops and the actions are not counted
     /// as failed attempts.
-    private func settle(_ actions: [LabelAction], after error: any Error, companyID: UUID, tally: inout Tally) async throws -> Bool {
+    func settle(_ actions: [LabelAction], after error: any Error, companyID: UUID, tally: inout Tally) async throws -> Bool {
         if error is CancellationError || MailProblemText.isConnectionProblem(error) || MailProblemText.isPermanent(error) {
             throw error
         }

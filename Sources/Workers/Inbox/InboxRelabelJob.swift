@@ -11,7 +11,8 @@ import Storage
 /// labels off has the removal skipped and noted), and the new category's actions are planned by the
 /// tenant's rules and carried out by an `inbox.label` job. A label of the new category that was
 /// applied once before (a correction back to it) is put on again here: its action is on record
-/// as done, so the label job would not repeat it.
+/// as done, so the label job would not repeat it. A message a rule moved is changed where it is
+/// now (`InboundMessage.currentItemID`): in the folder it went to, under the id it got there.
 public struct InboxRelabelJob: JobHandler {
     public static let kind = InboxJobs.relabelKind
     public var kind: String { Self.kind }
@@ -97,13 +98,16 @@ public struct InboxRelabelJob: JobHandler {
     /// error (there is nothing left to label).
     private func edit(_ message: InboundMessage, in mailbox: Mailbox, removing: [String], reapplying: [String],
                       logger: Logger) async throws -> String {
+        guard let current = message.currentItemID else {
+            return MovedMessageText.unreachable(folder: message.movedTo?.folder ?? "")
+        }
         let credentials: MailboxCredentials
         do {
             credentials = try await mailboxes.credentials(for: mailbox)
         } catch StorageError.notFound {
             return ""
         }
-        let item = MailboxItemID(message.providerItemID)
+        let item = MailboxItemID(current)
         var notes: [String] = []
         do {
             let session = try await connectors.open(mailbox, credentials: credentials)

@@ -22,8 +22,10 @@ public protocol MailboxReadMarking: MailboxConnector {
 /// and delete) and creates a missing folder; Exchange finds the folder by name and moves by
 /// MoveItem, and a missing folder is an error.
 public protocol MailboxMessageEditing: MailboxLabelRemoving, MailboxReadMarking {
+    /// Moves the message and says how to find it afterwards (`MailboxMove`): most servers give
+    /// a moved message a new id.
     @discardableResult
-    func move(_ item: MailboxItemID, to folder: String) async throws -> Bool
+    func move(_ item: MailboxItemID, to folder: String) async throws -> MailboxMove
 }
 
 extension IMAPMailboxConnector: MailboxMessageEditing {}
@@ -72,10 +74,11 @@ public struct MailboxSession: Sendable {
         try await marker.markAsRead(item)
     }
 
-    public func move(_ item: MailboxItemID, to folder: String) async throws {
+    @discardableResult
+    public func move(_ item: MailboxItemID, to folder: String) async throws -> MailboxMove {
         guard let editor = connector as? any MailboxMessageEditing else {
             throw MailboxActionUnsupported("moving to a folder is not supported by this mailbox")
         }
-        try await editor.move(item, to: folder)
+        return try await editor.move(item, to: folder)
     }
 }

@@ -217,6 +217,13 @@ enum DovecotHelper {
         guard case .uid(let validity, _)? = IMAPItemID(MailboxItemID(message.providerItemID)) else { return nil }
         return validity
     }
+
+    /// Where a rule moved the message, from its stored `imap:<uidvalidity>:<uid>:<folder>` id.
+    static func movedLocation(of message: InboundMessage) -> (folder: String, uidValidity: UInt32, uid: UInt32)? {
+        guard let itemID = message.movedTo?.itemID,
+              case .uidInFolder(let folder, let uidValidity, let uid)? = IMAPItemID(MailboxItemID(itemID)) else { return nil }
+        return (folder, uidValidity, uid)
+    }
 }
 
 /// A folder of its own on the test Dovecot, filled with the corpus, removed afterwards whatever happens.

@@ -5,7 +5,9 @@ import MailProtocols
 
 /// A mailbox that can do what IMAP can (label, mark read, move) and keeps one log of every call
 /// in the order it came, for the label job's ordering promises. Chosen items can be made to fail
-/// their labelling, and moves into chosen folders to fail.
+/// their labelling, and moves into chosen folders to fail. A move gives the message a new id as
+/// IMAP does, the folder added to its old one (`imap:7:1` moved to Archive is `imap:7:1:Archive`),
+/// or, into chosen folders, says the new id is not known, as a server without UIDPLUS may.
 actor ScriptedEditingMailbox: MailboxMessageEditing {
     enum Call: Equatable, Sendable {
         case labels([String], MailboxItemID)
@@ -26,6 +28,7 @@ actor ScriptedEditingMailbox: MailboxMessageEditing {
     private(set) var calls: [Call] = []
     private var labelFailures: [MailboxItemID: any Error] = [:]
     private var moveFailures: [String: any Error] = [:]
+    private var untrackedFolders: Set<String> = []
 
     /// Labelling `item` fails with `error`, in a single call or a batch, every time.
     func failLabels(of item: MailboxItemID, with error: any Error) {
@@ -35,6 +38,11 @@ actor ScriptedEditingMailbox: MailboxMessageEditing {
     /// Moving any item into `folder` fails with `error`, every time.
     func failMoves(to folder: String, with error: any Error) {
         moveFailures[folder] = error
+    }
+
+    /// Moving any item into `folder` works, but where it went is not known.
+    func loseTrackOfMoves(to folder: String) {
+        untrackedFolders.insert(folder)
     }
 
     func fetchNew(since checkpoint: MailboxCheckpoint?) async throws -> MailboxBatch {
@@ -62,9 +70,10 @@ actor ScriptedEditingMailbox: MailboxMessageEditing {
     }
 
     @discardableResult
-    func move(_ item: MailboxItemID, to folder: String) async throws -> Bool {
+    func move(_ item: MailboxItemID, to folder: String) async throws -> MailboxMove {
         calls.append(.move(item, folder))
         if let error = moveFailures[folder] { throw error }
-        return true
+        if untrackedFolders.contains(folder) { return MailboxMove(location: .unknown("the scripted server kept it to itself")) }
+        return MailboxMove(location: .moved(MailboxItemID(item.rawValue + ":" + folder)))
     }
 }

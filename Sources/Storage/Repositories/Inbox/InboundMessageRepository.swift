@@ -93,7 +93,9 @@ public struct InboundMessageRepository: Sendable {
     /// Message-ID (`messageIDs` maps a Message-ID to the current provider item id). After a
     /// UIDVALIDITY change an IMAP folder lists every message again under new ids; `store` skips
     /// them as duplicates, and this moves the stored ids along so labels can still be written.
-    /// Messages of other mailboxes or tenants are left alone.
+    /// Messages of other mailboxes or tenants are left alone. A message a rule had moved away
+    /// and that is listed here again is back where the sync reads mail (its owner moved it
+    /// back): where the rule had put it is forgotten.
     ///
     /// A rebuilt folder has usually lost its keywords too, while the moved messages' label
     /// actions are `done` and would never run again. So a moved message's done `applyLabel`
@@ -116,7 +118,7 @@ public struct InboundMessageRepository: Sendable {
                 let (moved, reopened) = try await persistence.database.transaction { db -> (Int, Int) in
                     let sql = db.asSQL
                     let changed = try await sql.raw("""
-                        UPDATE inbound_messages SET provider_item_id = \(bind: providerItemID)
+                        UPDATE inbound_messages SET provider_item_id = \(bind: providerItemID), moved_to_folder = NULL, moved_item_id = NULL
                         WHERE company_id = \(bind: companyID) AND mailbox_id = \(bind: mailboxID) AND message_id = \(bind: messageID)
                             AND provider_item_id <> \(bind: providerItemID)
                         RETURNING id
@@ -142,6 +144,31 @@ public struct InboundMessageRepository: Sendable {
             }
         }
         return result
+    }
+
+    /// Records where a rule's move took the message, in the transaction that marks the move
+    /// action done: the two cannot disagree, so a move that happened is never tried again, and
+    /// the labels and corrections that come later find the message where it is now
+    /// (`InboundMessage.currentItemID`). `note` stays on the done action for the message card:
+    /// why the message's new id is not known, when it is not. Another tenant's message or
+    /// action is not touched.
+    public func recordMove(_ messageID: UUID, to location: MessageLocation, moveAction actionID: UUID, note: String? = nil,
+                           companyID: UUID) async throws {
+        let now = clock.now()
+        let kept = note.map { String($0.prefix(LabelActionRepository.maximumErrorLength)) }
+        try await persistence.database.transaction { db -> Void in
+            let sql = db.asSQL
+            try await sql.raw("""
+                UPDATE inbound_messages SET moved_to_folder = \(bind: location.folder), moved_item_id = \(bind: location.itemID)
+                WHERE id = \(bind: messageID) AND company_id = \(bind: companyID)
+                """).run()
+            try await sql.raw("""
+                UPDATE label_actions
+                SET status = \(bind: LabelActionStatus.done.rawValue), last_error = \(bind: kept), done_at = \(bind: now), updated_at = \(bind: now)
+                WHERE id = \(bind: actionID) AND company_id = \(bind: companyID) AND message_id = \(bind: messageID)
+                    AND status <> \(bind: LabelActionStatus.done.rawValue)
+                """).run()
+        }
     }
 
     /// The tenant's stored messages with any of these Message-IDs (brackets optional): reply
@@ -346,7 +373,8 @@ public struct InboundMessageRepository: Sendable {
         m.id AS id, m.company_id AS company_id, m.mailbox_id AS mailbox_id, m.provider_item_id AS provider_item_id,
         m.message_id AS message_id, m.in_reply_to AS in_reply_to, m.reference_ids AS reference_ids,
         m.from_address AS from_address, m.from_name AS from_name, m.to_addresses AS to_addresses, m.subject AS subject,
-        m.snippet AS snippet, m.received_at AS received_at, m.stored_at AS stored_at
+        m.snippet AS snippet, m.received_at AS received_at, m.stored_at AS stored_at, m.moved_to_folder AS moved_to_folder,
+        m.moved_item_id AS moved_item_id
         """
 
     /// The columns ``entry(from:)`` reads: the message as `m`, its verdict as `c`.
@@ -358,7 +386,10 @@ public struct InboundMessageRepository: Sendable {
         """
 
     static func message(from row: any SQLRow) throws -> InboundMessage {
-        InboundMessage(
+        let movedTo = try row.decode(column: "moved_to_folder", as: String?.self).map { folder in
+            MessageLocation(folder: folder, itemID: try row.decode(column: "moved_item_id", as: String?.self))
+        }
+        return InboundMessage(
             id: try row.decode(column: "id", as: UUID.self),
             companyID: try row.decode(column: "company_id", as: UUID.self),
             mailboxID: try row.decode(column: "mailbox_id", as: UUID?.self),
@@ -372,7 +403,8 @@ public struct InboundMessageRepository: Sendable {
             subject: try row.decode(column: "subject", as: String.self),
             snippet: try row.decode(column: "snippet", as: String.self),
             receivedAt: try row.decode(column: "received_at", as: Date.self),
-            storedAt: try row.decode(column: "stored_at", as: Date.self))
+            storedAt: try row.decode(column: "stored_at", as: Date.self),
+            movedTo: movedTo)
     }
 
     static func entry(from row: any SQLRow) throws -> InboxEntry {
