@@ -378,4 +378,50 @@ import Testing
             await #expect(throws: StorageError.notFound) { try await world.clients.delete(anna, id: client.id) }
         }
     }
+
+    @Test func aRemovedClientIsDismissedUntilAPersonTakesItBackAndOnlyForItsTenant() async throws {
+        try await TestDatabase.with { db in
+            let world = ProspectsWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let boris = try await world.tenant("boris@vasilyok.ru", company: "Василёк")
+            let gone = try await world.client(anna, "7701000001", name: "Удалённый")
+            _ = try await world.client(anna, "7701000002", name: "Оставленный")
+            let inns = ["7701000001", "7701000002", "7701000003"]
+            let before = try await world.clients.dismissedINNs(inns, companyID: anna.companyID)
+            #expect(before.isEmpty)
+
+            try await world.clients.delete(anna, id: gone.id)
+            let dismissed = try await world.clients.dismissedINNs(inns, companyID: anna.companyID)
+            #expect(dismissed == ["7701000001"])
+            let borisDismissed = try await world.clients.dismissedINNs(inns, companyID: boris.companyID)
+            #expect(borisDismissed.isEmpty, "a dismissal is the tenant's own")
+
+            // A scheduled import leaves the dismissed company out; another tenant's import does not.
+            let records = inns.map { world.record($0, name: "Компания \($0)") }
+            let scheduled = try await world.clients.importRecords(companyID: anna.companyID, records, origin: .search, leavingOutDismissed: true)
+            #expect(scheduled.count == 1)
+            let annaINNs = try await world.clients.existingINNs(inns, companyID: anna.companyID)
+            #expect(annaINNs == ["7701000002", "7701000003"])
+            let borisImport = try await world.clients.importRecords(companyID: boris.companyID, records, origin: .search, leavingOutDismissed: true)
+            #expect(borisImport.count == 3)
+            let stillDismissed = try await world.clients.dismissedINNs(inns, companyID: anna.companyID)
+            #expect(stillDismissed == ["7701000001"], "a scheduled import does not take a dismissal back")
+
+            // A person importing it takes it back.
+            let picked = try await world.clients.importRecords(companyID: anna.companyID, records, origin: .search)
+            #expect(picked.count == 1)
+            let afterPick = try await world.clients.dismissedINNs(inns, companyID: anna.companyID)
+            #expect(afterPick.isEmpty)
+
+            // Removed again: dismissed again; adding it by hand takes it back too.
+            let found = try await world.clients.list(.tenant(anna), ClientListQuery(text: "7701000001"))
+            let again = try #require(found.clients.first)
+            try await world.clients.delete(anna, id: again.id)
+            let rows = try await db.sql.raw("SELECT COUNT(*) AS n FROM dismissed_companies").first()?.decode(column: "n", as: Int.self)
+            #expect(rows == 1)
+            _ = try await world.client(anna, "7701000001", name: "Снова клиент")
+            let afterCreate = try await world.clients.dismissedINNs(inns, companyID: anna.companyID)
+            #expect(afterCreate.isEmpty)
+        }
+    }
 }

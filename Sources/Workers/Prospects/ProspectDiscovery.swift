@@ -9,8 +9,9 @@ import Storage
 /// paged through, every page's companies filtered and stored with the cursor in one transaction
 /// (`ProspectSearchRepository.addResults`), so the run page's counts move page by page and a
 /// retried job goes on from the page it stopped at without storing anything twice. A run started
-/// by a saved search's schedule then imports the companies that are not clients yet. The job
-/// (`ProspectSearchJob`) is a thin wrapper; tests call `run` directly.
+/// by a saved search's schedule then imports the companies that are not clients yet and that the
+/// tenant did not dismiss (delete as clients). The job (`ProspectSearchJob`) is a thin wrapper;
+/// tests call `run` directly.
 ///
 /// Providers: the tenant's own, else the platform's (`CompanyDataSources`), those that can
 /// search by OKVED code (`CompanyDataCapability.searchByOKVED`; today Checko). None: the run
@@ -156,15 +157,15 @@ public struct ProspectDiscovery: Sendable {
         return run
     }
 
-    /// Every result that is not a client yet becomes one (`origin: search`); the rest are left
-    /// as they are.
+    /// Every result that was never a client and never dismissed becomes one (`origin: search`):
+    /// a company the tenant deleted as a client stays deleted. The rest are left as they are.
     private func importNew(_ run: ProspectSearchRun) async throws {
         let records = try await searches.recordsForImport(runID: run.id, companyID: run.companyID, resultIDs: nil)
         var created = 0
         var start = 0
         while start < records.count {
             let part = Array(records[start..<min(start + Self.importChunkSize, records.count)])
-            created += try await clients.importRecords(companyID: run.companyID, part, origin: .search).count
+            created += try await clients.importRecords(companyID: run.companyID, part, origin: .search, leavingOutDismissed: true).count
             start += Self.importChunkSize
         }
         if created > 0 {

@@ -88,6 +88,8 @@ public struct ClientRepository: Sendable {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw StorageError.alreadyExists
         }
+        // A person chose this company: it is no longer one the tenant dismissed.
+        try await Self.forgetDismissals(of: [columns.inn], companyID: member.companyID, on: persistence.sql)
         return Client(
             id: id, companyID: member.companyID, inn: columns.inn, name: columns.name, status: .new, enrichment: .notStarted,
             enrichmentError: nil, record: record, contacts: .none, origin: origin, createdAt: now, updatedAt: now, enrichedAt: nil)
@@ -105,13 +107,20 @@ public struct ClientRepository: Sendable {
     }
 
     /// Removes the client and its notes. Its enrichment charges stay (without the client): the
-    /// month's usage does not shrink when a client goes.
+    /// month's usage does not shrink when a client goes. Its INN is remembered as dismissed, so
+    /// a saved search's scheduled re-run does not import the company again.
     public func delete(_ member: TenantMember, id: UUID) async throws {
         defer { ClientListCounts.shared.forget(company: member.companyID) }
         let company = member.companyID
+        let now = clock.now()
         try await persistence.database.transaction { db in
-            guard try await scopedModel(id, companyID: company, on: db) != nil else { throw StorageError.notFound }
+            guard let model = try await scopedModel(id, companyID: company, on: db) else { throw StorageError.notFound }
             let sql = db.asSQL
+            try await sql.insert(into: Self.dismissedSchema)
+                .columns("id", "company_id", "inn", "dismissed_at")
+                .values([SQLBind(UUID()), SQLBind(company), SQLBind(model.inn), SQLBind(now)] as [any SQLExpression])
+                .onConflict(with: ["company_id", "inn"]) { $0.set(excludedValueOf: "dismissed_at") }
+                .run()
             try await sql.raw("DELETE FROM client_notes WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("UPDATE enrichment_charges SET client_id = NULL WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM clients WHERE company_id = \(bind: company) AND id = \(bind: id)").run()
@@ -140,6 +149,34 @@ public struct ClientRepository: Sendable {
         return found
     }
 
+    /// Which of these INNs the tenant dismissed (deleted as clients) and has not taken back.
+    public func dismissedINNs(_ inns: [String], companyID: UUID) async throws -> Set<String> {
+        try await Self.dismissedINNs(inns, companyID: companyID, on: persistence.sql)
+    }
+
+    static let dismissedSchema = "dismissed_companies"
+
+    static func dismissedINNs(_ inns: [String], companyID: UUID, on sql: any SQLDatabase) async throws -> Set<String> {
+        var found = Set<String>()
+        for chunk in inns.uniqued(by: { $0 }).chunked(into: lookupChunkSize) {
+            let values = chunk.map { $0 as any Encodable & Sendable }
+            let rows = try await sql.raw("""
+                SELECT inn FROM dismissed_companies WHERE company_id = \(bind: companyID) AND inn IN (\(binds: values))
+                """).all()
+            for row in rows { found.insert(try row.decode(column: "inn", as: String.self)) }
+        }
+        return found
+    }
+
+    static func forgetDismissals(of inns: [String], companyID: UUID, on sql: any SQLDatabase) async throws {
+        for chunk in inns.uniqued(by: { $0 }).chunked(into: lookupChunkSize) {
+            let values = chunk.map { $0 as any Encodable & Sendable }
+            try await sql.raw("""
+                DELETE FROM dismissed_companies WHERE company_id = \(bind: companyID) AND inn IN (\(binds: values))
+                """).run()
+        }
+    }
+
     /// Adds the records the tenant does not have as clients yet, in one transaction, and returns
     /// the new clients' ids in the order of `records`. INNs the tenant has already, and repeats
     /// inside `records`, are skipped; the unique index decides (`ON CONFLICT DO NOTHING`), so two
@@ -148,22 +185,35 @@ public struct ClientRepository: Sendable {
     /// Rows go in multi-row INSERTs of ``insertChunkSize``. The transaction holds SQLite's only
     /// connection while it runs: callers importing more than a few thousand records while people
     /// work should pass them in parts.
-    public func importRecords(companyID: UUID, _ records: [CompanyRecord], origin: ClientOrigin) async throws -> [UUID] {
+    ///
+    /// Companies the tenant dismissed (deleted as clients): `leavingOutDismissed` (a saved
+    /// search's scheduled import, which nobody watches) skips them; otherwise (a person picked
+    /// them) they are imported and no longer dismissed.
+    public func importRecords(companyID: UUID, _ records: [CompanyRecord], origin: ClientOrigin,
+                              leavingOutDismissed: Bool = false) async throws -> [UUID] {
         defer { ClientListCounts.shared.forget(company: companyID) }
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
         let contactsJSON = try ProspectJSON.encode(ClientContacts.none, with: encoder)
-        let rows = try records
+        let columns = try records
             .map { try ClientColumns($0, encoder: encoder) }
             .filter { !$0.inn.isEmpty }
             .uniqued(by: \.inn)
-            .map { columns in
-                let id = UUID()
-                return PendingRow(id: id, binds: Self.binds(id: id, companyID: companyID, columns, origin: origin, contactsJSON: contactsJSON, now: now))
-            }
-        guard !rows.isEmpty else { return [] }
+        guard !columns.isEmpty else { return [] }
         return try await persistence.database.transaction { db in
             let sql = db.asSQL
+            let inns = columns.map(\.inn)
+            var wanted = columns
+            if leavingOutDismissed {
+                let dismissed = try await Self.dismissedINNs(inns, companyID: companyID, on: sql)
+                wanted = columns.filter { !dismissed.contains($0.inn) }
+            } else {
+                try await Self.forgetDismissals(of: inns, companyID: companyID, on: sql)
+            }
+            let rows = wanted.map { picked in
+                let id = UUID()
+                return PendingRow(id: id, binds: Self.binds(id: id, companyID: companyID, picked, origin: origin, contactsJSON: contactsJSON, now: now))
+            }
             var created: [UUID] = []
             for chunk in rows.chunked(into: Self.insertChunkSize) {
                 let insert = sql.insert(into: ClientModel.schema).columns(Self.insertColumns)
