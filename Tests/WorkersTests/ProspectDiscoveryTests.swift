@@ -232,6 +232,43 @@ import Testing
         }
     }
 
+    @Test func aScheduledRunDoesNotBringBackACompanyTheTenantDeletedButAPersonCanImportIt() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes)
+                let saved = try await pipeline.searches.saveSearch(anna, name: "Софт в Москве", criteria: Self.moscowSoftware, repeatEveryDays: 7)
+                try await pipeline.scheduleSearch(saved, now: world.clock.now())
+                world.clock.advance(by: 7 * Self.day + 1)
+                _ = try await world.runNextJob(pipeline)
+                let imported = try await world.clients.list(.tenant(anna), ClientListQuery())
+                #expect(imported.totalCount == 3, "Yandex, Romashka Soft and Tikhaya Gavan")
+                let yandex = try #require(imported.clients.first { $0.inn == FakeCompany.yandex.inn })
+                try await world.clients.delete(anna, id: yandex.id)
+
+                // A period later the provider answers the same companies: nothing comes back.
+                world.clock.advance(by: 7 * Self.day + 1)
+                let secondRan = try await world.runNextJob(pipeline)
+                #expect(secondRan?.status == .queued, "\(secondRan?.lastError ?? "no job")")
+                let runs = try await pipeline.searches.recentRuns(.tenant(anna))
+                let second = try #require(runs.first)
+                #expect(runs.count == 2 && second.found == 3 && second.imported == 0)
+                let afterRerun = try await world.clients.existingINNs([FakeCompany.yandex.inn], companyID: anna.companyID)
+                #expect(afterRerun.isEmpty, "a deleted client stays deleted")
+
+                // The person picks it on the run page: it is a client again, and no longer dismissed.
+                let records = try await pipeline.searches.recordsForImport(runID: second.id, companyID: anna.companyID, resultIDs: nil)
+                let chosen = records.filter { $0.inn == FakeCompany.yandex.inn }
+                #expect(chosen.count == 1)
+                let created = try await world.clients.importRecords(companyID: anna.companyID, chosen, origin: .search)
+                #expect(created.count == 1)
+                let dismissed = try await world.clients.dismissedINNs([FakeCompany.yandex.inn], companyID: anna.companyID)
+                #expect(dismissed.isEmpty)
+            }
+        }
+    }
+
     // MARK: Failures
 
     @Test func anOutageMidRunIsRetriedFromWhereItStoppedWithoutDuplicates() async throws {
