@@ -223,6 +223,45 @@ import Testing
         }
     }
 
+    @Test func theFormSaysWhatTheProviderCannotCheckAndTheRunPageCountsWhatARangeLeftUnchecked() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let localizer = app.services.renderer.localizer
+
+            let form = try await anna.get("/prospects")
+            #expect(form.text.contains("<p class=\"field-hint\" data-provider-filters>\(localizer.text("prospects_field_provider_filters", .ru))</p>"))
+
+            // Without a range nothing is said, whatever the figures.
+            let (plain, _, _) = try await Self.runWithResults(app, member)
+            let plainPage = try await anna.get("/prospects/runs/\(plain.id.uuidString)")
+            #expect(plainPage.status == .ok)
+            #expect(!plainPage.text.contains("data-unchecked-figures"))
+
+            // A headcount range: two of the three results name no headcount. No revenue range, no revenue note.
+            let searches = app.services.prospectSearches
+            let criteria = ProspectSearchCriteria(okvedCodes: ["62.01"], regionCodes: ["77"], headcountMin: 10)
+            let run = try await searches.createRun(member, criteria: criteria, searchID: nil)
+            _ = try await searches.startRun(run.id, companyID: member.companyID, queriesTotal: 1)
+            let records = [
+                ClientFixtures.record(inn: ClientFixtures.inn(31), name: "С численностью", region: "77", okved: "62.01", revenue: 5_000_000, headcount: 45),
+                ClientFixtures.record(inn: ClientFixtures.inn(32), name: "Без численности", region: "77", okved: "62.01", revenue: 7_000_000),
+                ClientFixtures.record(inn: ClientFixtures.inn(33), name: "Без цифр", region: "77", okved: "62.01"),
+            ]
+            _ = try await searches.addResults(
+                records.map { ProspectSearchRepository.Found(record: $0, matchedOKVED: "62.01", matchedRegion: "77") }, runID: run.id,
+                companyID: member.companyID, progress: ProspectSearchRepository.Progress(queriesDone: 1, nextPage: 1))
+            let counted = try await searches.results(.tenant(member), runID: run.id)
+            #expect(counted.unknownHeadcountCount == 2 && counted.unknownRevenueCount == 1)
+            let page = try await anna.get("/prospects/runs/\(run.id.uuidString)")
+            #expect(page.status == .ok)
+            let note = localizer.text("prospects_results_unknown_headcount", .ru, values: ["count": "2", "total": "3"])
+            #expect(page.text.contains("data-unchecked-figures>\(note)</p>"), "\(note)")
+            #expect(page.text.matches(of: /data-unchecked-figures/).count == 1, "no revenue range, no revenue note")
+        }
+    }
+
     @Test func theTickedCompaniesOrAllOfThemBecomeClients() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

@@ -44,13 +44,20 @@ public struct ProspectResultPage: Sendable, Hashable {
     public var totalCount: Int
     /// Of those, how many are clients already.
     public var clientCount: Int
+    /// Of those, how many the provider named no revenue or no headcount for: a range in the
+    /// criteria could not check them, and they were kept.
+    public var unknownRevenueCount: Int
+    public var unknownHeadcountCount: Int
     public var page: Int
     public var pageSize: Int
 
-    public init(results: [ProspectResult], totalCount: Int, clientCount: Int, page: Int, pageSize: Int) {
+    public init(results: [ProspectResult], totalCount: Int, clientCount: Int, unknownRevenueCount: Int = 0, unknownHeadcountCount: Int = 0,
+                page: Int, pageSize: Int) {
         self.results = results
         self.totalCount = totalCount
         self.clientCount = clientCount
+        self.unknownRevenueCount = unknownRevenueCount
+        self.unknownHeadcountCount = unknownHeadcountCount
         self.page = page
         self.pageSize = pageSize
     }

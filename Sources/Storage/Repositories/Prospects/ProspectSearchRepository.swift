@@ -88,7 +88,8 @@ public struct ProspectSearchRepository: Sendable {
 
     /// One page of the run's results in the order they were found, each marked with the
     /// tenant's client of that INN as it is now (a join on the clients' unique index, so a
-    /// company imported or added a minute ago shows as a client).
+    /// company imported or added a minute ago shows as a client), and the run's counts: all,
+    /// clients, and those with no revenue or no headcount.
     public func results(_ scope: TenantScope, runID: UUID, page: Int = 1, pageSize: Int = 50) async throws -> ProspectResultPage {
         let run = try await findRun(runID, scope: scope)
         let company = run.companyID
@@ -96,12 +97,14 @@ public struct ProspectSearchRepository: Sendable {
         let number = max(1, page)
         let sql = persistence.sql
         let counts = try await sql.raw("""
-            SELECT COUNT(*) AS n, COUNT(c.id) AS clients
+            SELECT COUNT(*) AS n, COUNT(c.id) AS clients, COUNT(*) - COUNT(r.revenue) AS no_revenue, COUNT(*) - COUNT(r.headcount) AS no_headcount
             FROM prospect_results r LEFT JOIN clients c ON c.company_id = r.company_id AND c.inn = r.inn
             WHERE r.company_id = \(bind: company) AND r.run_id = \(bind: runID)
             """).first()
         let total = try counts?.decode(column: "n", as: Int.self) ?? 0
         let clients = try counts?.decode(column: "clients", as: Int.self) ?? 0
+        let noRevenue = try counts?.decode(column: "no_revenue", as: Int.self) ?? 0
+        let noHeadcount = try counts?.decode(column: "no_headcount", as: Int.self) ?? 0
         let rows = try await sql.raw("""
             SELECT r.id AS id, r.run_id AS run_id, r.inn AS inn, r.name AS name, r.region_code AS region_code, r.okved_code AS okved_code,
                 r.revenue AS revenue, r.headcount AS headcount, r.company_status AS company_status, c.id AS client_id
@@ -110,7 +113,9 @@ public struct ProspectSearchRepository: Sendable {
             ORDER BY r.position, r.id
             LIMIT \(literal: size) OFFSET \(literal: (number - 1) * size)
             """).all()
-        return ProspectResultPage(results: try rows.map(Self.result), totalCount: total, clientCount: clients, page: number, pageSize: size)
+        return ProspectResultPage(
+            results: try rows.map(Self.result), totalCount: total, clientCount: clients, unknownRevenueCount: noRevenue,
+            unknownHeadcountCount: noHeadcount, page: number, pageSize: size)
     }
 
     // MARK: Changes

@@ -66,6 +66,9 @@ struct ProspectRunsController {
         let clientCount: String
         let newCount: String
         let hasNew: Bool
+        /// For each range in the criteria, how many results the provider named no such figure
+        /// for: the range could not check them, and they were kept.
+        let uncheckedNotes: [String]
         let pagination: ClientListing.Pagination
         let canWork: Bool
         let progressURL: String
@@ -107,6 +110,18 @@ struct ProspectRunsController {
             previousURL: results.page - 1 > 1 ? "\(base)?page=\(results.page - 1)" : base,
             hasNext: results.hasNext, nextURL: "\(base)?page=\(results.page + 1)")
         let newCount = results.totalCount - results.clientCount
+        var uncheckedNotes: [String] = []
+        let total = ClientFormat.grouped(results.totalCount, locale)
+        if run.criteria.revenueMin != nil || run.criteria.revenueMax != nil, results.unknownRevenueCount > 0 {
+            uncheckedNotes.append(services.renderer.localizer.text("prospects_results_unknown_revenue", locale, values: [
+                "count": ClientFormat.grouped(results.unknownRevenueCount, locale), "total": total,
+            ]))
+        }
+        if run.criteria.headcountMin != nil || run.criteria.headcountMax != nil, results.unknownHeadcountCount > 0 {
+            uncheckedNotes.append(services.renderer.localizer.text("prospects_results_unknown_headcount", locale, values: [
+                "count": ClientFormat.grouped(results.unknownHeadcountCount, locale), "total": total,
+            ]))
+        }
         let view = RunView(
             id: run.id.uuidString, status: run.status.rawValue, statusLabel: Self.statusLabel(run.status, text), isActive: !run.status.isOver,
             isFailed: run.status == .failed, error: ProblemFormat.text(run.error, localizer: services.renderer.localizer, locale: locale),
@@ -117,9 +132,9 @@ struct ProspectRunsController {
             reachedLimit: run.reachedResultLimit, maximumResults: ClientFormat.grouped(ProspectSearchRun.maximumResults, locale),
             searchName: searchName,
             summary: ProspectCriteriaSummary(run.criteria, okvedTree: services.okved, regions: services.regions, locale: locale, text: text),
-            rows: rows, hasRows: !rows.isEmpty, total: ClientFormat.grouped(results.totalCount, locale),
+            rows: rows, hasRows: !rows.isEmpty, total: total,
             clientCount: ClientFormat.grouped(results.clientCount, locale), newCount: ClientFormat.grouped(newCount, locale),
-            hasNew: newCount > 0, pagination: pagination, canWork: ClientAccess.allows(member.role, .work),
+            hasNew: newCount > 0, uncheckedNotes: uncheckedNotes, pagination: pagination, canWork: ClientAccess.allows(member.role, .work),
             progressURL: "\(base)/progress.json", importURL: "\(base)/import")
         return services.renderer.page("prospect-run", titleKey: "title_prospect_run", content: view, request: request, context: context)
     }
