@@ -15,6 +15,7 @@ public final class FakeScript: Sendable {
         var faultRate: Double = 0
         var random: FakeRandom
         var answerFunction: FakeAnswerFunction
+        var citing: [FakeSearchResult] = []
         var received: [FakeReceivedRequest] = []
         var seenPrefixes: Set<String> = []
         var promptCacheMinimumTokens = 0
@@ -62,6 +63,13 @@ public final class FakeScript: Sendable {
         state.withLock { $0.answerFunction = answer }
     }
 
+    /// The pages an answer from the answer function cites when the request searches the web
+    /// (a queued `.answer` names its own); none by default.
+    public var citing: [FakeSearchResult] {
+        get { state.withLock { $0.citing } }
+        set { state.withLock { $0.citing = newValue } }
+    }
+
     /// Every request received, in arrival order.
     public var receivedRequests: [FakeReceivedRequest] {
         state.withLock { $0.received }
@@ -86,6 +94,8 @@ public final class FakeScript: Sendable {
                 outcome = state.queue.removeFirst()
             } else if state.faultRate > 0, state.random.unit() < state.faultRate {
                 outcome = fault
+            } else {
+                outcome = .answer(nil, citing: state.citing)
             }
         }
         return outcome

@@ -428,6 +428,37 @@ import Testing
         }
     }
 
+    /// A client left "pending" by a job that died waits for nothing: no "running" banner, and the
+    /// bulk buttons take it again; while a job is live they leave it alone.
+    @Test func pendingClientsWithoutALiveJobAreEnrichedAgainByTheBulkButtons() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let stuck = try await ClientFixtures.client(app, member, name: "Застрявший", inn: ClientFixtures.inn(35), region: "77")
+            try await app.services.clients.markEnrichmentPending(companyID: member.companyID, ids: [stuck.id], reason: nil)
+
+            let list = try await anna.get("/clients")
+            #expect(list.text.contains("data-pending=\"0\""), "nothing works on it: no polling")
+            #expect(!list.text.contains("data-enrichment-running>"), "no banner for a run that is over")
+            #expect(list.text.contains("data-enrichment=\"pending\">1<"), "the figure still counts it")
+            let idle = try await ClientFixtures.progress(anna)
+            #expect(idle.pending == 1 && !idle.running)
+
+            let selected = try await anna.post("/clients/enrich", [("scope", "selected"), ("ids", stuck.id.uuidString), ("filter", "")], tokenFrom: "/clients")
+            #expect(selected.status == .seeOther)
+            #expect(try await anna.get("/clients").text.contains(InboxFixtures.html(app, "flash_clients_enrichment_queued", .ru)))
+            let jobs = try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind)
+            #expect(jobs.map(\.payload).joined().lowercased().contains(stuck.id.uuidString.lowercased()))
+            #expect(try await ClientFixtures.progress(anna).running, "the claimed job is live")
+
+            // Now a job is live: the same click queues nothing.
+            _ = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "")], tokenFrom: "/clients")
+            #expect(try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind).isEmpty)
+            #expect(try await anna.get("/clients").text.contains(InboxFixtures.html(app, "flash_clients_enrichment_nothing", .ru)))
+        }
+    }
+
     @Test func anotherTenantFindsNoTraceOfTheClient() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

@@ -178,6 +178,49 @@ import Testing
         }
     }
 
+    /// The rule is "billed only on success": a re-run in a new month that finds nothing is not
+    /// charged, although the client still holds last month's contacts.
+    @Test func aReRunThatFindsNothingIsNotChargedInTheNextMonth() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes, companyData: false)
+                let client = try await world.client(anna, .romashkaSoft)
+                fakes.openAI.script.enqueue(.answer(Self.romashkaAnswer, citing: ProspectFakes.romashkaPages))
+                let january = try await world.enrich(pipeline, client)
+                #expect(january.state == .succeeded)
+                #expect(january.charge?.period == EnrichmentCharge.period(of: world.clock.now()))
+                #expect(try await world.used(anna) == 1)
+
+                // The next month (the cache is stale too): the web search finds nothing at all.
+                let before = EnrichmentCharge.period(of: world.clock.now())
+                world.clock.advance(by: 31 * Self.day)
+                #expect(EnrichmentCharge.period(of: world.clock.now()) != before, "the clock crossed a month boundary")
+                #expect(try await world.used(anna) == 0, "a new month starts unused")
+                fakes.openAI.script.enqueue(.answer(Self.emptyAnswer, citing: ProspectFakes.romashkaPages))
+                let nothing = try await world.enrich(pipeline, client)
+                #expect(nothing.llmCalls == 1, "asked again, not served from the cache")
+                #expect(nothing.found == .none)
+                #expect(nothing.charge == nil, "nothing found this run: nothing to bill")
+                #expect(try await world.used(anna) == 0)
+                let kept = try await world.reload(client)
+                #expect(kept.enrichment == .succeeded, "last month's contacts are still there")
+                #expect(kept.contacts.emails.map(\.value) == ["info@romashka-soft.ru", "hr@romashka-soft.ru"])
+                let outcome = try #require(world.audit.of(kind: ClientEnrichment.auditKind).last)
+                #expect(outcome.details["charged"] == "false")
+
+                // A run this month that does find contacts is billed as usual.
+                fakes.openAI.script.enqueue(.answer(Self.romashkaAnswer, citing: ProspectFakes.romashkaPages))
+                let found = try await world.enrich(pipeline, client)
+                #expect(found.charge != nil)
+                #expect(try await world.used(anna) == 1)
+            }
+        }
+    }
+
+    static let emptyAnswer = #"{"website":null,"emails":[],"phones":[],"decision_makers":[]}"#
+
     @Test func anExhaustedQuotaFailsTheEnrichmentWithoutAnyCall() async throws {
         try await ProspectFakes.with(answer: { _ in Self.romashkaAnswer }) { fakes in
             try await TestDatabase.with { db in
@@ -251,6 +294,45 @@ import Testing
                 #expect(enriched.enrichment == .succeeded)
                 #expect(enriched.enrichmentError == nil)
                 #expect(try await world.used(anna) == 1)
+            }
+        }
+    }
+
+    @Test func anOutageOnTheLastAttemptFailsTheClientInsteadOfLeavingItPending() async throws {
+        try await ProspectFakes.with(answer: { _ in Self.romashkaAnswer }) { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes)
+                let client = try await world.client(anna, .romashkaSoft)
+                try await world.clients.markEnrichmentPending(companyID: anna.companyID, ids: [client.id], reason: nil)
+                var job = ClientEnrichmentJob.job(clientID: client.id, companyID: anna.companyID)
+                job.maxAttempts = 2
+                try await world.queue.enqueue(job)
+
+                // The first attempt: waiting to retry, as before.
+                fakes.daData.script.enqueue(.serverError)
+                let first = try #require(try await world.runNextJob(pipeline))
+                #expect(first.status == .queued)
+                #expect(try await world.reload(client).enrichment == .pending)
+
+                // The last one: DaData is still down, and nothing would retry the job again.
+                world.clock.advance(by: 3_600)
+                fakes.daData.script.enqueue(.serverError)
+                let last = try #require(try await world.runNextJob(pipeline))
+                #expect(last.attempts == 2)
+                #expect(last.status == .dead)
+                let failed = try await world.reload(client)
+                #expect(failed.enrichment == .failed, "not pending for ever")
+                let problem = try #require(failed.enrichmentError.flatMap(ProspectProblem.init(stored:)), "\(failed.enrichmentError ?? "nil")")
+                #expect(problem.code == .sourceStillUnavailable)
+                #expect(problem.englishText.hasPrefix("source unavailable, try again later"), "\(problem.englishText)")
+                #expect(problem[ProspectProblem.detail]?.contains("dadata") == true, "\(problem)")
+                #expect(failed.contacts == .none)
+                #expect(try await world.used(anna) == 0)
+                #expect(try await world.queue.hasLiveJob(kind: ClientEnrichmentJob.kind, companyID: anna.companyID) == false)
+                let outcome = try #require(world.audit.of(kind: ClientEnrichment.auditKind).last)
+                #expect(outcome.details["state"] == EnrichmentState.failed.rawValue)
             }
         }
     }
@@ -403,6 +485,66 @@ import Testing
                 #expect(cached.contacts.decisionMakers.count == 2)
             }
         }
+    }
+
+    /// A `source_url` is only as good as the search behind it: a value whose page is on a site
+    /// the response does not cite is dropped (hosts compared without case and a leading www.).
+    @Test func webSearchValuesOnSitesTheSearchDidNotCiteAreDropped() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes, companyData: false)
+                fakes.openAI.script.enqueue(.answer(Self.mixedAnswer, citing: [
+                    FakeSearchResult(url: "https://WWW.Tihaya-Gavan.ru/contacts", title: "Контакты — Тихая гавань"),
+                ]))
+                let client = try await world.client(anna, World.quiet)
+                let report = try await world.enrich(pipeline, client)
+                #expect(report.state == .succeeded)
+                let contacts = try await world.reload(client).contacts
+                #expect(contacts.website?.value == "https://tihaya-gavan.ru")
+                #expect(contacts.emails.map(\.value) == ["info@tihaya-gavan.ru"])
+                #expect(contacts.phones.map(\.value) == ["+74951112233"])
+                #expect(contacts.decisionMakers.map(\.fullName) == ["Кузнецов Игорь"], "the rusprofile page was never cited")
+                #expect(report.skipped.isEmpty, "\(report.skipped)")
+            }
+        }
+    }
+
+    @Test func aWebSearchAnswerCitingNothingKeepsNothingAndSaysSo() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes, companyData: false)
+                fakes.openAI.script.enqueue(.answer(Self.romashkaAnswer, citing: []))
+                let client = try await world.client(anna, .romashkaSoft)
+                let report = try await world.enrich(pipeline, client)
+                #expect(report.state == .empty)
+                #expect(report.charge == nil)
+                #expect(report.found == .none)
+                #expect(report.skipped == [ClientEnrichment.uncitedAnswer(.openAI)])
+                #expect(try await world.reload(client).contacts == .none)
+                #expect(try await world.used(anna) == 0)
+                #expect(try await world.cache.count() == 0)
+                let outcome = try #require(world.audit.of(kind: ClientEnrichment.auditKind).last)
+                #expect(outcome.details["skipped"]?.contains("cites no pages") == true, "\(outcome.details)")
+            }
+        }
+    }
+
+    @Test func citedSitesCompareHostsWithoutCaseOrWWW() {
+        let sites = CitedSites([
+            LLMCitation(url: "https://WWW.Romashka-Soft.ru./contacts", title: nil),
+            LLMCitation(url: "not a web address", title: nil),
+        ])
+        #expect(sites.hosts == ["romashka-soft.ru"])
+        #expect(sites.cites("http://romashka-soft.ru/team"))
+        #expect(sites.cites("https://www.romashka-soft.ru"))
+        #expect(!sites.cites("https://romashka-soft.ru.evil.example/contacts"))
+        #expect(!sites.cites("https://shop.romashka-soft.ru/"), "another host, even on the same domain")
+        #expect(!sites.cites(nil))
+        #expect(CitedSites([]).isEmpty)
     }
 
     @Test func withoutAnySourceConfiguredTheEnrichmentFailsSayingSo() async throws {

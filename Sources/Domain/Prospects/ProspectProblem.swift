@@ -24,6 +24,9 @@ public struct ProspectProblem: Sendable, Hashable {
         case sourcesRefused = "sources_refused"
         /// A source is down for now; the job retries (`detail`).
         case sourceUnavailable = "source_unavailable"
+        /// A source stayed down through every attempt of the job (`detail`); a person may try
+        /// again later.
+        case sourceStillUnavailable = "source_still_unavailable"
         /// A source answered something that is not its documented format (`detail`).
         case unusableAnswer = "unusable_answer"
         /// A provider refused the request itself (`detail`); asking again will not help.
@@ -44,7 +47,7 @@ public struct ProspectProblem: Sendable, Hashable {
             switch self {
             case .quotaUsedUp: [ProspectProblem.used, ProspectProblem.limit]
             case .invalidINN: [ProspectProblem.inn]
-            case .sourcesRefused, .sourceUnavailable, .unusableAnswer, .requestRefused, .gaveUp: [ProspectProblem.detail]
+            case .sourcesRefused, .sourceUnavailable, .sourceStillUnavailable, .unusableAnswer, .requestRefused, .gaveUp: [ProspectProblem.detail]
             case .noOKVEDSearchProvider: [ProspectProblem.configured]
             case .noSources, .okvedTableMissing, .unknownOKVEDCodes, .noDiscoveryProvider: []
             }
@@ -94,6 +97,10 @@ public struct ProspectProblem: Sendable, Hashable {
 
     public static func sourceUnavailable(_ detail: String) -> ProspectProblem {
         ProspectProblem(.sourceUnavailable, values: [Self.detail: detail])
+    }
+
+    public static func sourceStillUnavailable(_ detail: String) -> ProspectProblem {
+        ProspectProblem(.sourceStillUnavailable, values: [Self.detail: detail])
     }
 
     public static func unusableAnswer(_ detail: String) -> ProspectProblem {
@@ -205,6 +212,8 @@ public struct ProspectProblem: Sendable, Hashable {
             return "no source could be used: \(detail)"
         case .sourceUnavailable:
             return "a source is unavailable, will retry: \(detail)"
+        case .sourceStillUnavailable:
+            return "source unavailable, try again later: \(detail)"
         case .unusableAnswer:
             return "a source's answer could not be used: \(detail)"
         case .requestRefused:

@@ -29,11 +29,14 @@ import Storage
 /// Everything found goes through `ContactRules`; what is new is added to the client's contacts
 /// (`ClientContacts.adding`), and the fresh public data goes into the cache for other tenants.
 ///
+/// Web-search values count only when their page is on a site the response cites (`CitedSites`).
+///
 /// Errors (see `EnrichmentFailure`): an outage marks the client "pending" and rethrows, so the
-/// job is retried with back-off; a refused key or used-up provider quota skips that source (the
-/// enrichment fails only when every source was skipped); garbage fails the enrichment with the
-/// reason and throws `PermanentJobFailure`. On every failure the client's record and contacts
-/// stay as they were: they are written only by `storeEnrichment`, at the very end.
+/// job is retried with back-off, except on the job's last attempt, when nothing would retry it:
+/// then the client is "failed" ("source unavailable, try again later"); a refused key or
+/// used-up provider quota skips that source (the enrichment fails only when every source was
+/// skipped); garbage fails the enrichment with the reason and throws `PermanentJobFailure`. On
+/// every failure the client's record and contacts stay as they were: they are written only by `storeEnrichment`, at the very end.
 public struct ClientEnrichment: Sendable {
     /// The charge source of an enrichment served from the cache.
     public static let cacheSource = "cache"
@@ -96,13 +99,16 @@ public struct ClientEnrichment: Sendable {
         var skipped: [String] = []
         var providerCalls = 0
         var llmCalls = 0
+        /// The job's last attempt: an outage fails the enrichment instead of waiting for a retry.
+        var finalAttempt = false
     }
 
     /// Enriches the client: returns how it ended (`succeeded`, `empty` or `failed`), or throws
-    /// when a source is down (the client is left "pending") or answered garbage
+    /// when a source is down (the client is left "pending"; on the `finalAttempt` it is
+    /// "failed" instead and `PermanentJobFailure` is thrown) or answered garbage
     /// (`PermanentJobFailure`; the client is "failed" with the reason). `StorageError.notFound`
     /// when the tenant has no such client.
-    public func enrich(clientID: UUID, companyID: UUID) async throws -> EnrichmentReport {
+    public func enrich(clientID: UUID, companyID: UUID, finalAttempt: Bool = false) async throws -> EnrichmentReport {
         let client = try await clients.find(clientID, companyID: companyID)
         let now = self.now()
 
@@ -125,6 +131,7 @@ public struct ClientEnrichment: Sendable {
             return try await fail(client, problem: .invalidINN(client.inn), run: Run())
         }
         var run = Run()
+        run.finalAttempt = finalAttempt
         try await askProviders(number, client: client, run: &run, now: now)
         try await searchTheWeb((run.record ?? client.record).filling(from: client.record), client: client, run: &run, now: now)
 
@@ -177,17 +184,32 @@ public struct ClientEnrichment: Sendable {
             try await handle(EnrichmentFailure(error), error: error, client: client, run: &run)
             return
         }
-        let found: ClientContacts
+        let answered: ClientContacts
         do {
-            found = try WebSearchAnswer.contacts(from: response.output, fetchedAt: now)
+            answered = try WebSearchAnswer.contacts(from: response.output, fetchedAt: now)
         } catch let error as WebSearchAnswer.Unreadable {
             try await handle(.unusable(error.description), error: error, client: client, run: &run)
             return
         }
         run.answered += 1
+        let sites = CitedSites(response.citations)
+        let (found, dropped) = sites.keeping(answered)
+        if dropped > 0 {
+            let why = sites.isEmpty
+                ? Self.uncitedAnswer(response.provider)
+                : "web search (\(response.provider.rawValue)): \(dropped) value(s) on sites the search did not cite were dropped"
+            if sites.isEmpty { run.skipped.append(why) }
+            logger.notice("web search values dropped", metadata: ["client_id": "\(client.id)", "dropped": "\(dropped)", "reason": "\(why)"])
+        }
         guard found.hasVerifiedContact || found.website != nil else { return }
         run.found = run.found.adding(found)
         run.sources.append(Self.webSearchSource)
+    }
+
+    /// What the report and the audit trail say when a web-search answer named values but its
+    /// response cited no page at all: there is no source to check them against.
+    static func uncitedAnswer(_ provider: LLMProviderKind) -> String {
+        "web search (\(provider.rawValue)): the answer cites no pages, so its values could not be checked and were dropped"
     }
 
     /// The phones, e-mails and website a registry record lists, and its director, as contacts
@@ -220,6 +242,12 @@ public struct ClientEnrichment: Sendable {
 
     private func handle(_ failure: EnrichmentFailure, error: any Error, client: Client, run: inout Run) async throws {
         switch failure {
+        case .retryLater(let reason) where run.finalAttempt:
+            // Nothing will retry this job: "pending" would wait for ever.
+            let problem = ProspectProblem.sourceStillUnavailable(reason)
+            _ = try await fail(client, problem: problem, run: run)
+            logger.notice("enrichment source still unavailable on the last attempt", metadata: ["client_id": "\(client.id)", "reason": "\(reason)"])
+            throw PermanentJobFailure(problem.englishText)
         case .retryLater(let reason):
             let problem = ProspectProblem.sourceUnavailable(reason)
             try await clients.markEnrichmentPending(companyID: client.companyID, ids: [client.id], reason: problem.stored)
@@ -249,7 +277,9 @@ public struct ClientEnrichment: Sendable {
 
     /// Stores the record (fresh fields first, the client's own filling the gaps) and the
     /// contacts (new values added to the old), puts the fresh public data in the cache when
-    /// `fillCache` is set and something verified was found, and lets the repository charge.
+    /// `fillCache` is set and something verified was found, and lets the repository charge:
+    /// only when this run found a verified contact, so a re-run that finds nothing new costs
+    /// nothing even in a month the client was not charged yet.
     private func store(_ client: Client, fetched: CompanyRecord?, run: Run, now: Date, fillCache: Bool) async throws -> EnrichmentReport {
         var record = (fetched ?? client.record).filling(from: client.record)
         record.inn = client.inn
@@ -262,7 +292,7 @@ public struct ClientEnrichment: Sendable {
             ? CachedCompany(inn: client.inn, record: fetched ?? CompanyRecord(inn: client.inn), contacts: run.found, fetchedAt: now)
             : nil
         let charge = try await clients.storeEnrichment(client.id, companyID: client.companyID, record: record, contacts: contacts, source: source,
-                                                       reason: reason, cacheEntry: entry)
+                                                       reason: reason, cacheEntry: entry, chargeable: run.found.hasVerifiedContact)
         let state: EnrichmentState = contacts.hasVerifiedContact ? .succeeded : .empty
         await recordOutcome(clientID: client.id, companyID: client.companyID, state: state, source: source, reason: reason, charged: charge != nil, run: run)
         return EnrichmentReport(clientID: client.id, state: state, source: source, reason: reason, found: run.found, charge: charge,

@@ -34,13 +34,21 @@ public struct ClientEnrichmentJob: JobHandler {
 
     public func run(_ job: Job, context: JobContext) async throws {
         let (payload, companyID) = try InboxJobs.decode(Payload.self, from: job)
+        // The queue retries nothing after this attempt: the client must not stay "pending".
+        let finalAttempt = job.attempts >= job.maxAttempts
         let report: EnrichmentReport
         do {
-            report = try await enrichment.enrich(clientID: payload.clientID, companyID: companyID)
+            report = try await enrichment.enrich(clientID: payload.clientID, companyID: companyID, finalAttempt: finalAttempt)
         } catch StorageError.notFound {
             // Deleted since it was queued (or another tenant's id): nothing left to enrich.
             context.logger.info("client to enrich not found", metadata: ["client_id": "\(payload.clientID)"])
             return
+        } catch let error where finalAttempt && !(error is PermanentJobFailure) {
+            // An outage is failed with its reason inside `enrich` (a `PermanentJobFailure`);
+            // anything else that ends the last attempt (the database, a shutdown) is failed here.
+            _ = try? await enrichment.clients.markEnrichmentFailed(
+                payload.clientID, companyID: companyID, reason: ProspectProblem.gaveUp("\(error)").stored)
+            throw error
         }
         context.logger.debug("client enriched", metadata: [
             "client_id": "\(payload.clientID)", "state": "\(report.state.rawValue)", "source": "\(report.source ?? "-")",

@@ -100,6 +100,7 @@ enum ClientFixtures {
     struct Progress: Decodable {
         let counts: [String: Int]
         let pending: Int
+        let running: Bool
         let total: Int
         let generatedAt: String
     }

@@ -16,9 +16,11 @@ struct ProspectFakes {
     let checko: FakeCheckoServer
     let openAI: FakeOpenAIServer
 
-    /// `answer` is the web search's JSON when no outcome is queued on `openAI.script`.
+    /// `answer` is the web search's JSON when no outcome is queued on `openAI.script`, and
+    /// `citing` the pages it cites (enrichment keeps only values on cited sites).
     static func with<T>(
         companies: [FakeCompany] = ProspectsWorld.companies, answer: @escaping FakeAnswerFunction = FakeScript.minimalAnswer,
+        citing: [FakeSearchResult] = ProspectFakes.romashkaPages,
         _ body: (ProspectFakes) async throws -> T
     ) async throws -> T {
         let daData = try await FakeDaDataServer.start(script: FakeCompanyDataScript(companies: companies))
@@ -37,6 +39,7 @@ struct ProspectFakes {
             await checko.stop()
             throw error
         }
+        openAI.script.citing = citing
         let fakes = ProspectFakes(daData: daData, checko: checko, openAI: openAI)
         do {
             let result = try await body(fakes)
@@ -47,6 +50,9 @@ struct ProspectFakes {
             throw error
         }
     }
+
+    /// Romashka Soft's own site, as the fake web search finds it.
+    static let romashkaPages = [FakeSearchResult(url: "https://romashka-soft.ru/contacts", title: "Контакты — Ромашка Софт")]
 
     func stop() async {
         await daData.stop()

@@ -304,12 +304,15 @@ public struct ClientRepository: Sendable {
     /// the cross-tenant cache in the same transaction.
     ///
     /// A success is charged against this month's quota unless the client was charged this month
-    /// already (the unique index decides, so a re-run or a race never charges twice). Returns the
-    /// charge made, or nil when nothing was charged (empty contacts, or charged already). Throws
-    /// `notFound` when the client is gone, and then stores nothing.
+    /// already (the unique index decides, so a re-run or a race never charges twice), and only
+    /// when `chargeable`: the caller says whether this run itself found a verified contact, since
+    /// `contacts` holds what earlier runs found as well, and a re-run that found nothing is no
+    /// success to bill. Returns the charge made, or nil when nothing was charged (empty contacts,
+    /// not chargeable, or charged already). Throws `notFound` when the client is gone, and then
+    /// stores nothing.
     public func storeEnrichment(
         _ id: UUID, companyID: UUID, record: CompanyRecord, contacts: ClientContacts, source: String, reason: String,
-        cacheEntry: CachedCompany?
+        cacheEntry: CachedCompany?, chargeable: Bool = true
     ) async throws -> EnrichmentCharge? {
         defer { ClientListCounts.shared.forget(company: companyID) }
         let now = clock.now()
@@ -338,7 +341,7 @@ public struct ClientRepository: Sendable {
             if let cacheRow {
                 try await CompanyCacheRepository.upsert(cacheRow, now: now, on: sql)
             }
-            guard succeeded else { return nil }
+            guard succeeded, chargeable else { return nil }
             let charge = EnrichmentCharge(
                 id: UUID(), clientID: id, inn: inn, clientName: columns.name, period: EnrichmentCharge.period(of: now), source: source,
                 reason: reason, chargedAt: now)

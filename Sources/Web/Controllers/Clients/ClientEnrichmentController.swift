@@ -43,11 +43,14 @@ struct ClientEnrichmentController {
     }
 
     /// The list's two buttons: `scope=selected` with the ticked `ids`, or `scope=all` with the
-    /// list's filters (`filter`, a query string). Clients already waiting are left alone, so a
-    /// second click does not queue them twice.
+    /// list's filters (`filter`, a query string). Clients already waiting are left alone while
+    /// an enrichment job of the tenant is live, so a second click does not queue them twice;
+    /// with none live, "pending" clients wait for nothing (their job died) and are taken again.
     @Sendable func enrichMany(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (identity, member) = try context.require(client: .work)
         let scope = TenantScope.tenant(member)
+        let running = try await Self.enrichmentRunning(services.jobs, companyID: member.companyID)
+        let takesPending = !running
         let filterQuery = context.form["filter"]
         let filters = ClientFilters(query: filterQuery)
         let back = filters.url("/clients")
@@ -60,7 +63,7 @@ struct ClientEnrichmentController {
             for id in picked {
                 // Each id must be one of the tenant's clients; another tenant's is skipped unseen.
                 guard let client = try? await services.clients.find(id, scope: scope) else { continue }
-                if client.enrichment != .pending { ids.append(client.id) }
+                if client.enrichment != .pending || takesPending { ids.append(client.id) }
             }
         case "all":
             let (matching, errors) = filters.listQuery(regions: services.regions, okvedTree: services.okved, pageSize: Self.readPageSize)
@@ -68,7 +71,7 @@ struct ClientEnrichmentController {
                 try await services.flash(context, .error, "flash_clients_filter_invalid")
                 return .seeOther(back)
             }
-            (ids, capped) = try await matchingIDs(matching, scope: scope)
+            (ids, capped) = try await matchingIDs(matching, scope: scope, takesPending: takesPending)
         default:
             throw HTTPError(.badRequest)
         }
@@ -89,15 +92,16 @@ struct ClientEnrichmentController {
         return .seeOther(back)
     }
 
-    /// The ids of every client the query matches that is not already waiting, up to the cap, in
-    /// the list's order; and whether more matched than the cap allows.
-    private func matchingIDs(_ query: ClientListQuery, scope: TenantScope) async throws -> ([UUID], Bool) {
+    /// The ids of every client the query matches that is not already waiting (unless
+    /// `takesPending`), up to the cap, in the list's order; and whether more matched than the
+    /// cap allows.
+    private func matchingIDs(_ query: ClientListQuery, scope: TenantScope, takesPending: Bool) async throws -> ([UUID], Bool) {
         var query = query
         query.page = 1
         var ids: [UUID] = []
         while true {
             let page = try await services.clients.list(scope, query)
-            for client in page.clients where client.enrichment != .pending {
+            for client in page.clients where client.enrichment != .pending || takesPending {
                 guard ids.count < Self.allMatchingCap else { return (ids, true) }
                 ids.append(client.id)
             }
@@ -106,12 +110,20 @@ struct ClientEnrichmentController {
         }
     }
 
+    /// Whether an enrichment job of the tenant is queued, running or waiting to retry: "pending"
+    /// clients are then on their way; with none, they wait for nothing.
+    static func enrichmentRunning(_ jobs: JobQueue, companyID: UUID) async throws -> Bool {
+        try await jobs.hasLiveJob(kind: ClientEnrichmentJob.kind, companyID: companyID)
+    }
+
     // MARK: Progress
 
     struct Progress: Encodable {
         /// Clients per ``EnrichmentState`` raw value, every state present.
         let counts: [String: Int]
         let pending: Int
+        /// Whether a job is still working on them: `app.js` stops polling when not.
+        let running: Bool
         let total: Int
         let generatedAt: String
     }
@@ -121,7 +133,10 @@ struct ClientEnrichmentController {
         let counts = try await services.clients.enrichmentCounts(companyID: member.companyID, ids: nil)
         var figures: [String: Int] = [:]
         for state in EnrichmentState.allCases { figures[state.rawValue] = counts[state] ?? 0 }
-        let progress = Progress(counts: figures, pending: counts[.pending] ?? 0, total: figures.values.reduce(0, +),
+        let pending = counts[.pending] ?? 0
+        var running = false
+        if pending > 0 { running = try await Self.enrichmentRunning(services.jobs, companyID: member.companyID) }
+        let progress = Progress(counts: figures, pending: pending, running: running, total: figures.values.reduce(0, +),
                                 generatedAt: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

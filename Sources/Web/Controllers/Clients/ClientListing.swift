@@ -189,6 +189,9 @@ struct ClientListing {
             Figure(state: state.rawValue, label: ClientFormat.enrichment(state, text), count: String(counts[state] ?? 0))
         }
         let pending = counts[.pending] ?? 0
+        // Pending clients with no live job wait for nothing (their job died): no "running" banner.
+        var running = false
+        if pending > 0 { running = try await ClientEnrichmentController.enrichmentRunning(services.jobs, companyID: companyID) }
         let messages = services.renderer.localizer.messages(errors, locale)
         let role = scope.member?.role
         let view = ListView(
@@ -198,7 +201,7 @@ struct ClientListing {
             orderFields: filters.orderPairs.map { HiddenField(name: $0.0, value: $0.1) },
             sortName: sortLink(.name), sortRevenue: sortLink(.revenue), sortHeadcount: sortLink(.headcount),
             sortStatus: sortLink(.status), sortCreated: sortLink(.createdAt),
-            pagination: pagination, figures: figures, pendingCount: pending, isPending: pending > 0,
+            pagination: pagination, figures: figures, pendingCount: running ? pending : 0, isPending: running,
             basePath: place.basePath, filterQuery: filters.filterQuery, canWork: place.canWork, isConsole: place.isConsole,
             enrichCap: ClientFormat.grouped(ClientEnrichmentController.allMatchingCap, locale),
             canViewUsage: role.map { ClientAccess.allows($0, .viewUsage) } ?? false,

@@ -129,7 +129,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // Live progress of client enrichment. A section with data-enrichment-progress="url" and
 // data-pending="n" polls that JSON every 3 seconds while n > 0 and the page is visible;
 // elements with data-enrichment="state" show the count of clients in that state. When nothing
-// waits any more, [data-enrichment-running] hides and [data-enrichment-done] (a link to reload
+// waits any more, or no job works on what waits, [data-enrichment-running] hides and [data-enrichment-done] (a link to reload
 // the list with its new data) shows. Without JavaScript the figures of page load stay.
 (function () {
   var section = document.querySelector("[data-enrichment-progress]");
@@ -165,7 +165,7 @@ document.addEventListener("DOMContentLoaded", function () {
             figures[i].textContent = String(value);
           }
         }
-        if (!data.pending) {
+        if (!data.pending || data.running === false) {
           finish();
         }
       })
