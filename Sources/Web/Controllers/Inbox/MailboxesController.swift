@@ -103,7 +103,7 @@ struct MailboxesController {
                 id: mailbox.id.uuidString, displayName: mailbox.displayName, address: mailbox.address.value,
                 kindLabel: InboxViews.kindLabel(mailbox.kind, text), status: mailbox.status.rawValue,
                 statusLabel: InboxViews.statusLabel(mailbox.status, text),
-                lastError: mailbox.status == .error ? (mailbox.lastError ?? text("mailbox_error_unknown")) : nil,
+                lastError: InboxViews.lastError(mailbox, text),
                 lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) },
                 messagesStored: mailbox.messagesStored, isPaused: mailbox.status == .paused)
         }
