@@ -1,4 +1,5 @@
 import Foundation
+import Workers
 
 /// Everything the web application needs to know at start-up, from the command line and the
 /// environment. Defaults make `smartysales serve` work on a fresh clone.
@@ -21,6 +22,11 @@ public struct AppConfiguration: Sendable {
     /// after a kill, its jobs wait this long before another worker takes them. Shorter means a
     /// faster recovery and more frequent lease renewals (every third of it).
     public var jobLeaseSeconds: TimeInterval = 60
+    /// How often every mailbox is polled (`--sync-interval-seconds`): the schedules this process
+    /// creates when a mailbox is added or resumed, and its workers' at start-up.
+    public var syncIntervalSeconds: TimeInterval = InboxScheduling.defaultSyncInterval
+    /// How this process's workers open mailboxes (tests set a smaller sync batch here).
+    public var connectorOptions = MailboxConnectorFactory.Options()
     /// Cost 12 is the floor we promise; tests may lower it only through this setting.
     public var bcryptCost: UInt8 = 12
     public var environment: [String: String] = ProcessInfo.processInfo.environment

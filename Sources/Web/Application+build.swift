@@ -31,6 +31,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
     if configuration.runWorkers {
         let inbox = InboxPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
                                   auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+                                  connectorOptions: configuration.connectorOptions, syncInterval: configuration.syncIntervalSeconds,
                                   prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
         let prospects = ProspectsPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
                                           auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
@@ -77,6 +78,7 @@ enum WebAssembly {
             auditTrail: auditTrail,
             audit: AuditRecorder(sink: sink),
             jobs: JobQueue(persistence: persistence),
+            syncInterval: configuration.syncIntervalSeconds,
             hasher: PasswordHasher(cost: configuration.bcryptCost),
             totp: TOTPAuthenticator(),
             secretBox: secretBox,

@@ -18,6 +18,8 @@ struct WebServices: Sendable {
     let auditTrail: AuditRepository
     let audit: any AuditRecording
     let jobs: JobQueue
+    /// Seconds between two polls of a mailbox: the schedule a mailbox gets when it is added or resumed.
+    let syncInterval: TimeInterval
     let hasher: PasswordHasher
     let totp: TOTPAuthenticator
     let secretBox: SecretBox

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Observability
 import Storage
+import Workers
 
 /// Options every command that opens the database shares.
 struct StorageOptions: ParsableArguments {
@@ -35,5 +36,35 @@ struct StorageOptions: ParsableArguments {
         let persistence = try await Persistence.open(location, logger: logger)
         try await persistence.migrate()
         return persistence
+    }
+}
+
+/// How often mailboxes are polled, for `serve` and `worker` alike (give both the same: each
+/// renews the polling schedules with its own).
+struct SyncOptions: ParsableArguments {
+    @Option(help: "Seconds between two polls of a mailbox (10 to 86400); IDLE brings new mail sooner where the server offers it.")
+    var syncIntervalSeconds: Int = Int(InboxScheduling.defaultSyncInterval)
+
+    // For tests only (hence hidden): messages per IMAP fetch, changes per Exchange sync call,
+    // so that a test can kill a sync between two of its batches.
+    @Option(help: .hidden)
+    var syncBatchSize: Int?
+
+    func validate() throws {
+        let range = InboxScheduling.syncIntervalRange
+        guard range.contains(TimeInterval(syncIntervalSeconds)) else {
+            throw ValidationError("--sync-interval-seconds must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)), not \(syncIntervalSeconds)")
+        }
+        if let syncBatchSize, syncBatchSize < 1 { throw ValidationError("--sync-batch-size must be at least 1") }
+    }
+
+    /// How the workers open mailboxes: the connectors' defaults, but for `--sync-batch-size`.
+    var connectorOptions: MailboxConnectorFactory.Options {
+        var options = MailboxConnectorFactory.Options()
+        if let syncBatchSize {
+            options.imapBatchSize = syncBatchSize
+            options.ewsChangesPerBatch = syncBatchSize
+        }
+        return options
     }
 }

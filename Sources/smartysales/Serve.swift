@@ -8,6 +8,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var storage: StorageOptions
 
+    @OptionGroup var sync: SyncOptions
+
     @Option(help: "Address to listen on.")
     var hostname: String = "127.0.0.1"
 
@@ -51,6 +53,8 @@ struct Serve: AsyncParsableCommand {
         configuration.runWorkers = !noWorkers
         configuration.workerConcurrency = workerConcurrency
         configuration.jobLeaseSeconds = jobLeaseSeconds
+        configuration.syncIntervalSeconds = TimeInterval(sync.syncIntervalSeconds)
+        configuration.connectorOptions = sync.connectorOptions
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         configuration.trustedProxies = Set(trustedProxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

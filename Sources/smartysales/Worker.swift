@@ -11,6 +11,8 @@ struct Worker: AsyncParsableCommand {
 
     @OptionGroup var storage: StorageOptions
 
+    @OptionGroup var sync: SyncOptions
+
     @Option(help: "Jobs run at once in this process.")
     var concurrency: Int = 4
 
@@ -27,6 +29,7 @@ struct Worker: AsyncParsableCommand {
         let inbox = InboxPipeline(
             persistence: persistence, secretBox: SecretBox(keyring: keyring),
             auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
+            connectorOptions: sync.connectorOptions, syncInterval: TimeInterval(sync.syncIntervalSeconds),
             prices: try LLMPriceTable.load(environment: ProcessInfo.processInfo.environment), logger: logger)
         let prospects = ProspectsPipeline(
             persistence: persistence, secretBox: SecretBox(keyring: keyring),

@@ -188,4 +188,29 @@ import Testing
             try await queue.unschedule(key: "poll.1")
         }
     }
+
+    @Test func aSchedulesIntervalIsReadAndChangedWithoutReviving() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let queue = JobQueue(persistence: db, clock: world.clock)
+            #expect(try await queue.scheduledInterval(key: "poll.1") == nil)
+            try await queue.changeInterval(key: "poll.1", every: 300)
+            #expect(try await queue.isScheduled(key: "poll.1") == false, "changing the interval creates no schedule")
+
+            try await queue.schedule(key: "poll.1", kind: "k", every: 60, companyID: anna.companyID)
+            #expect(try await queue.scheduledInterval(key: "poll.1") == 60)
+            let job = try #require(try await queue.claim(worker: "w", lease: 30))
+            try await queue.bury(job.id, worker: "w", error: "login refused")
+            try await queue.changeInterval(key: "poll.1", every: 300)
+            #expect(try await queue.scheduledInterval(key: "poll.1") == 300)
+            #expect(try await queue.find(job.id)?.status == .dead, "only scheduling again revives a buried schedule")
+
+            // A revived schedule runs again at its new interval after its run.
+            try await queue.schedule(key: "poll.1", kind: "k", every: 300, companyID: anna.companyID)
+            let again = try #require(try await queue.claim(worker: "w", lease: 30))
+            try await queue.complete(again.id, worker: "w")
+            #expect(try await queue.find(job.id)?.runAt == world.clock.now().addingTimeInterval(300))
+        }
+    }
 }

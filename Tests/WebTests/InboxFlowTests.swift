@@ -272,6 +272,39 @@ import Testing
         }
     }
 
+    /// The first mailbox of the progress JSON.
+    static func firstMailboxProgress(_ text: String) throws -> [String: Any] {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let mailboxes = try #require(json["mailboxes"] as? [[String: Any]])
+        return try #require(mailboxes.first)
+    }
+
+    @Test func progressCarriesWhyAMailboxFailedAndNullOnceItRecovered() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let target = "data-progress=\"mailbox.\(mailbox.id.uuidString).lastError\" data-progress-clears"
+            let reason = "Сервер отклонил пароль приложения"
+
+            try await app.services.mailboxes.markFailed(mailbox.id, companyID: member.companyID, error: reason)
+            let failing = try Self.firstMailboxProgress(try await anna.get("/inbox/progress").text)
+            #expect(failing["status"] as? String == "error")
+            #expect(failing["lastError"] as? String == reason)
+            let page = try await anna.get("/mailboxes")
+            #expect(page.text.contains("\(target)>\(reason)</p>"), "the reason shows in the element the script updates")
+
+            try await app.services.mailboxes.markSynced(mailbox.id, companyID: member.companyID)
+            let recovered = try Self.firstMailboxProgress(try await anna.get("/inbox/progress").text)
+            #expect(recovered["status"] as? String == "connected")
+            #expect(recovered["lastError"] is NSNull, "null, not left out: the script hides the old reason on null")
+            let after = try await anna.get("/mailboxes")
+            #expect(after.text.contains("\(target) hidden></p>"), "the element is there for the script, empty and hidden")
+            #expect(!after.text.contains(reason))
+        }
+    }
+
     @Test func progressFiguresAreSmallJSON() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

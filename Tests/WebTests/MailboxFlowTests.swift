@@ -20,7 +20,7 @@ import Testing
             #expect(form.status == .ok)
             #expect(form.text.contains("https://myaccount.google.com/apppasswords"))
             #expect(form.text.contains(InboxFixtures.html(app, "mailbox_gmail_guide_title", .ru)))
-            #expect(!form.text.contains("name=\"imap_host\""), "Gmail asks for the address and the app password only")
+            #expect(!form.text.contains("name=\"imap_host\""), "Gmail asks for no servers: the address, the app password and the import window")
 
             // Test connection: the answer in words, the address kept, the password not.
             let tested = try await anna.post("/mailboxes/test", [("kind", "gmail"), ("address", "Sales@Romashka.ru"), ("password", Self.appPassword)])
@@ -92,6 +92,55 @@ import Testing
             ("smtp_host", "smtp.romashka.ru"), ("smtp_port", "465"), ("smtp_tls", "implicit"), ("custom_ca", ""),
             ("import_window_days", "30"), ("password", password),
         ]
+    }
+
+    @Test func aGmailMailboxChoosesItsImportWindowOnTheAddAndEditForms() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let form = try await anna.get("/mailboxes/new?kind=gmail")
+            #expect(form.text.contains("name=\"import_window_days\""))
+            let saved = try await anna.post("/mailboxes", [("kind", "gmail"), ("address", "sales@romashka.ru"), ("import_window_days", "45"),
+                                                           ("password", Self.appPassword)], tokenFrom: "/mailboxes/new?kind=gmail")
+            #expect(saved.location == "/mailboxes")
+            let mailbox = try #require(try await app.services.mailboxes.list(.tenant(member)).first)
+            #expect(mailbox.importWindowDays == 45)
+
+            let id = mailbox.id.uuidString
+            let edit = try await anna.get("/mailboxes/\(id)/edit")
+            #expect(edit.text.contains("name=\"import_window_days\""))
+            #expect(edit.text.contains("required value=\"45\""))
+            let changed = try await anna.post("/mailboxes/\(id)", [("display_name", "Продажи"), ("address", "sales@romashka.ru"), ("import_window_days", "90"),
+                                                                  ("password", "")], tokenFrom: "/mailboxes/\(id)/edit")
+            #expect(changed.location == "/mailboxes")
+            #expect(try await app.services.mailboxes.find(mailbox.id, scope: .tenant(member)).importWindowDays == 90)
+            let wrong = try await anna.post("/mailboxes/\(id)", [("address", "sales@romashka.ru"), ("import_window_days", "400"), ("password", "")],
+                                            tokenFrom: "/mailboxes/\(id)/edit")
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.text.contains(InboxFixtures.html(app, "validation_import_window", .ru)))
+            #expect(try await app.services.mailboxes.find(mailbox.id, scope: .tenant(member)).importWindowDays == 90)
+        }
+    }
+
+    /// `serve --sync-interval-seconds`: the schedule a mailbox gets when it is added or resumed.
+    @Test func mailboxesAddedOrResumedThroughTheWebArePolledAtTheConfiguredInterval() async throws {
+        try await TestApp.run(configure: { $0.syncIntervalSeconds = 900 }) { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let added = try await anna.post("/mailboxes", Self.imapFields(), tokenFrom: "/mailboxes/new?kind=imap")
+            #expect(added.location == "/mailboxes")
+            let mailbox = try #require(try await app.services.mailboxes.list(.tenant(member)).first)
+            let id = mailbox.id.uuidString
+            let key = "inbox.sync.\(id.lowercased())"
+            #expect(try await app.services.jobs.scheduledInterval(key: key) == 900)
+
+            #expect(try await anna.post("/mailboxes/\(id)/pause", [], tokenFrom: "/mailboxes").location == "/mailboxes")
+            #expect(try await app.services.jobs.scheduledInterval(key: key) == nil)
+            #expect(try await anna.post("/mailboxes/\(id)/resume", [], tokenFrom: "/mailboxes").location == "/mailboxes")
+            #expect(try await app.services.jobs.scheduledInterval(key: key) == 900)
+        }
     }
 
     @Test func validationErrorsAreShownInTheUsersLanguage() async throws {

@@ -98,6 +98,36 @@ import Testing
         }
     }
 
+    /// `--sync-interval-seconds` as the workers get it: through the pipeline to the start-up
+    /// scheduling, which polls new mailboxes at it and moves the existing schedules to it.
+    @Test func startUpPollsEveryMailboxAtTheConfiguredIntervalAndLeavesABuriedScheduleBuried() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let sales = try await world.offlineMailbox(member)
+            let office = try await world.offlineMailbox(member, address: "office@romashka.ru")
+            let before = InboxScheduling(queue: world.queue)
+            try await before.scheduleSync(for: sales)
+            try await before.scheduleSync(for: office)
+            #expect(try await before.syncInterval(mailboxID: sales.id) == InboxScheduling.defaultSyncInterval)
+            // One of the two schedules ends the way a refused login ends it.
+            let claimed = try #require(try await world.queue.claim(worker: "test", lease: 60))
+            try await world.queue.bury(claimed.id, worker: "test", error: "refused")
+            let buriedID = try JSONDecoder().decode(InboxJobs.SyncPayload.self, from: Data(claimed.payload.utf8)).mailboxID
+            let liveID = buriedID == sales.id ? office.id : sales.id
+            let added = try await world.offlineMailbox(member, address: "info@romashka.ru")
+
+            let pipeline = InboxPipeline(persistence: db, secretBox: world.secretBox, auditSink: world.audit, syncInterval: 900,
+                                         logger: PipelineWorld.logger)
+            try await pipeline.scheduleMailboxes()
+            #expect(try await pipeline.scheduling.syncInterval(mailboxID: added.id) == 900, "a new schedule polls at the configured interval")
+            #expect(try await pipeline.scheduling.syncInterval(mailboxID: liveID) == 900, "an existing one is moved to it")
+            #expect(try await pipeline.scheduling.syncInterval(mailboxID: buriedID) == 900)
+            #expect(try await world.queue.find(claimed.id)?.status == .dead, "a schedule a refused login ended stays ended")
+            #expect(try await world.queue.counts(nil)[.queued] == 2)
+        }
+    }
+
     struct FakeOutbound: OutboundMessageLookup {
         let sent: [String: UUID]
 

@@ -24,7 +24,8 @@ def free_port():
 
 
 class Server:
-    """One data directory; start() and stop() may be called repeatedly to test restarts."""
+    """One data directory; start() and stop() may be called repeatedly to test restarts, each
+    start with options of its own for `serve` (none by default)."""
 
     def __init__(self, binary, data_dir, port, database_url):
         self.binary, self.data_dir, self.port = binary, data_dir, port
@@ -35,10 +36,10 @@ class Server:
             self.env["DATABASE_URL"] = database_url
         self.process = None
 
-    def start(self):
+    def start(self, *options):
         log = open(os.path.join(self.data_dir, "server.out"), "a")
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--data-dir", self.data_dir],
+            [self.binary, "serve", "--port", str(self.port), "--data-dir", self.data_dir, *options],
             env=self.env, stdout=log, stderr=log)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -126,3 +126,16 @@ def count_probe_runs(data_dir, database_url):
     import sqlite3
     with sqlite3.connect(os.path.join(data_dir, "smartysales.sqlite")) as db:
         return db.execute(query).fetchone()[0]
+
+
+def test_sync_interval_is_checked_before_anything_starts():
+    binary = os.environ["SMARTYSALES_BIN"]
+    data_dir = tempfile.mkdtemp(prefix="smartysales-interval-")
+    for command in ("serve", "worker"):
+        for wrong in ("9", "86401"):
+            result = run(binary, data_dir, command, "--sync-interval-seconds", wrong)
+            assert result.returncode != 0, f"{command} accepted --sync-interval-seconds {wrong}"
+            assert "--sync-interval-seconds must be between 10 and 86400" in result.stderr, result.stderr
+        help_text = run(binary, data_dir, command, "--help").stdout
+        assert "--sync-interval-seconds" in help_text, help_text
+        assert "--sync-batch-size" not in help_text, "the test-only option stays out of the help"

@@ -116,6 +116,27 @@ public struct JobQueue: Sendable {
         try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).first() != nil
     }
 
+    /// Seconds between two runs of the schedule `key`, or `nil` when there is none.
+    public func scheduledInterval(key: String) async throws -> TimeInterval? {
+        guard let seconds = try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).first()?.repeatSeconds else {
+            return nil
+        }
+        return TimeInterval(seconds)
+    }
+
+    /// Runs the schedule `key` every `interval` from its next run on. Unlike ``schedule(key:kind:every:payload:companyID:firstRunAt:priority:)``
+    /// this changes nothing else: a buried schedule stays buried. Nothing when there is none.
+    public func changeInterval(key: String, every interval: TimeInterval) async throws {
+        let seconds = max(1, Int(interval))
+        let db = persistence.database
+        guard let existing = try await JobModel.query(on: db).filter(\.$scheduleKey == key).first(), existing.repeatSeconds != seconds else {
+            return
+        }
+        existing.repeatSeconds = seconds
+        existing.updatedAt = clock.now()
+        try await existing.save(on: db)
+    }
+
     // MARK: Consuming
 
     /// Takes the next due job for `worker` with a lease of `lease` seconds, or `nil` when none

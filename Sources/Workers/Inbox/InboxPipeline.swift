@@ -29,10 +29,14 @@ public struct InboxPipeline: Sendable {
     ///   - llmConfigurations: which LLM providers classify a tenant's mail; by default the tenant's own
     ///     (`TenantLLMConfigurationSource`), else the platform's from the environment, else none.
     ///   - connectors: how mailboxes are opened; `factory` by default (tests give their own).
+    ///   - connectorOptions: the default `factory`'s settings (a smaller sync batch for tests).
+    ///   - syncInterval: seconds between two polls of a mailbox (`--sync-interval-seconds`).
     public init(
         persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = ProviderHTTPClient.shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil,
         factory: MailboxConnectorFactory? = nil, connectors: (any MailboxConnecting)? = nil,
+        connectorOptions: MailboxConnectorFactory.Options = MailboxConnectorFactory.Options(),
+        syncInterval: TimeInterval = InboxScheduling.defaultSyncInterval,
         rateLimiter: TenantRateLimiter = TenantRateLimiter(), prices: LLMPriceTable = LLMPriceTable(),
         clock: any StorageClock = SystemStorageClock(), maximumMessagesPerSync: Int = InboxSyncJob.defaultMaximumMessagesPerRun,
         logger: Logger
@@ -46,14 +50,14 @@ public struct InboxPipeline: Sendable {
         let llmConfigurations: any LLMConfigurationSource = llmConfigurations ?? TenantLLMConfigurationSource(
             settings: LLMProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: clock))
         let labels = LabelActionRepository(persistence: persistence, clock: clock)
-        let factory = factory ?? MailboxConnectorFactory(httpClient: httpClient, logger: logger)
+        let factory = factory ?? MailboxConnectorFactory(httpClient: httpClient, options: connectorOptions, logger: logger)
         let connectors: any MailboxConnecting = connectors ?? factory
         let now: @Sendable () -> Date = { clock.now() }
         self.factory = factory
         self.mailboxes = mailboxes
         self.queue = queue
         self.logger = logger
-        scheduling = InboxScheduling(queue: queue)
+        scheduling = InboxScheduling(queue: queue, interval: syncInterval)
         let recovery = UnclassifiedRecovery(messages: messages, queue: queue, now: now)
         self.recovery = recovery
         sync = InboxSyncJob(
@@ -79,7 +83,7 @@ public struct InboxPipeline: Sendable {
         MailboxIdleService(mailboxes: mailboxes, queue: queue, factory: factory, configuration: configuration, logger: logger)
     }
 
-    /// Polling for every mailbox that has none yet (worker start-up).
+    /// Polling for every mailbox that has none yet, at this pipeline's interval (worker start-up).
     public func scheduleMailboxes() async throws {
         try await scheduling.scheduleAll(mailboxes)
     }

@@ -22,9 +22,11 @@ struct InboxProgressController {
         let lastSyncAt: String?
         /// The same moment as the pages show it, or `null`.
         let lastSync: String?
+        /// Why the mailbox is in error, or `null` when it is not (the page then hides the old reason).
+        let lastError: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, status, statusLabel, messagesStored, lastSyncAt, lastSync
+            case id, status, statusLabel, messagesStored, lastSyncAt, lastSync, lastError
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -35,6 +37,7 @@ struct InboxProgressController {
             try container.encode(messagesStored, forKey: .messagesStored)
             try container.encode(lastSyncAt, forKey: .lastSyncAt)
             try container.encode(lastSync, forKey: .lastSync)
+            try container.encode(lastError, forKey: .lastError)
         }
     }
 
@@ -63,7 +66,7 @@ struct InboxProgressController {
             MailboxProgress(
                 id: mailbox.id.uuidString, status: mailbox.status.rawValue, statusLabel: InboxViews.statusLabel(mailbox.status, text),
                 messagesStored: mailbox.messagesStored, lastSyncAt: mailbox.lastSyncAt.map { iso.string(from: $0) },
-                lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) })
+                lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) }, lastError: InboxViews.lastError(mailbox, text))
         }
         let attention = try await services.inboundMessages.attentionCounts(scope)
         let jobs = try await services.jobs.counts(scope)

@@ -31,6 +31,12 @@ enum InboxViews {
         text("mailbox_status_\(status.rawValue)")
     }
 
+    /// Why a mailbox is in error, or `nil` when it is not: a mailbox that recovered keeps its
+    /// last error in the database, but no page shows it any more.
+    static func lastError(_ mailbox: Mailbox, _ text: (String) -> String) -> String? {
+        mailbox.status == .error ? (mailbox.lastError ?? text("mailbox_error_unknown")) : nil
+    }
+
     /// "87 %": how sure the classifier was.
     static func percent(_ confidence: Double) -> String {
         "\(Int((min(max(confidence, 0), 1) * 100).rounded())) %"

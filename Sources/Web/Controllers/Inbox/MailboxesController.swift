@@ -103,7 +103,7 @@ struct MailboxesController {
                 id: mailbox.id.uuidString, displayName: mailbox.displayName, address: mailbox.address.value,
                 kindLabel: InboxViews.kindLabel(mailbox.kind, text), status: mailbox.status.rawValue,
                 statusLabel: InboxViews.statusLabel(mailbox.status, text),
-                lastError: mailbox.status == .error ? (mailbox.lastError ?? text("mailbox_error_unknown")) : nil,
+                lastError: InboxViews.lastError(mailbox, text),
                 lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) },
                 messagesStored: mailbox.messagesStored, isPaused: mailbox.status == .paused)
         }
@@ -145,7 +145,7 @@ struct MailboxesController {
             return formPage(request, context, kind: kind, mailboxID: nil, form: form, errors: FieldErrors(["address": "validation_mailbox_exists"]),
                             check: nil, status: .unprocessableContent)
         }
-        try await PipelineJobs.startSync(services.jobs, mailbox: mailbox)
+        try await PipelineJobs.startSync(services.jobs, mailbox: mailbox, every: services.syncInterval)
         await services.audit.record(kind: "mailbox.created", identity: identity, context: context, details: [
             "mailbox_id": mailbox.id.uuidString, "kind": mailbox.kind.rawValue, "address": mailbox.address.value,
         ])
@@ -208,7 +208,7 @@ struct MailboxesController {
             return formPage(request, context, kind: mailbox.kind, mailboxID: mailbox.id, form: form, errors: FieldErrors(["address": "validation_mailbox_exists"]),
                             check: nil, status: .unprocessableContent)
         }
-        if updated.isSyncable { try await PipelineJobs.startSync(services.jobs, mailbox: updated) }
+        if updated.isSyncable { try await PipelineJobs.startSync(services.jobs, mailbox: updated, every: services.syncInterval) }
         await services.audit.record(kind: "mailbox.updated", identity: identity, context: context, details: [
             "mailbox_id": updated.id.uuidString, "address": updated.address.value, "new_password": Self.isBlank(typed) ? "no" : "yes",
         ])
@@ -267,7 +267,7 @@ struct MailboxesController {
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (identity, member, mailbox) = try await ownMailbox(context)
         let resumed = try await services.mailboxes.resume(member, id: mailbox.id)
-        try await PipelineJobs.startSync(services.jobs, mailbox: resumed)
+        try await PipelineJobs.startSync(services.jobs, mailbox: resumed, every: services.syncInterval)
         await services.audit.record(kind: "mailbox.resumed", identity: identity, context: context, details: ["mailbox_id": mailbox.id.uuidString])
         try await services.flash(context, .success, "flash_mailbox_resumed")
         return .seeOther("/mailboxes")

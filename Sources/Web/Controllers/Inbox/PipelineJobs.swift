@@ -11,8 +11,6 @@ enum PipelineJobs {
     static let syncKind = "inbox.sync"
     static let relabelKind = "inbox.relabel"
     static let labelKind = "inbox.label"
-    /// How often a mailbox is polled when nothing else wakes its sync.
-    static let pollingInterval: TimeInterval = 60
 
     /// `{"mailboxID": …}`: a sync or a label job of one mailbox.
     struct MailboxPayload: Codable, Equatable {
@@ -53,11 +51,12 @@ enum PipelineJobs {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Polls the mailbox from now on and syncs it at once: after it was added, resumed or changed.
+    /// Polls the mailbox every `interval` seconds (`--sync-interval-seconds`, the same the workers
+    /// are given) from now on and syncs it at once: after it was added, resumed or changed.
     /// Every run acts for the mailbox's company.
-    static func startSync(_ jobs: JobQueue, mailbox: Mailbox) async throws {
+    static func startSync(_ jobs: JobQueue, mailbox: Mailbox, every interval: TimeInterval) async throws {
         let payload = try json(MailboxPayload(mailboxID: mailbox.id))
-        try await jobs.schedule(key: scheduleKey(mailbox.id), kind: syncKind, every: pollingInterval, payload: payload, companyID: mailbox.companyID,
+        try await jobs.schedule(key: scheduleKey(mailbox.id), kind: syncKind, every: interval, payload: payload, companyID: mailbox.companyID,
                                 priority: InboxJobs.syncPriority)
         try await jobs.enqueue(NewJob(kind: syncKind, companyID: mailbox.companyID, payload: payload, priority: InboxJobs.syncPriority))
     }

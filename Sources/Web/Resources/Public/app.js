@@ -41,7 +41,9 @@ document.addEventListener("DOMContentLoaded", function () {
 // figure of /inbox/progress ("totals.needsReview", "mailbox.<id>.messagesStored"…), refreshed
 // every 3 seconds while the page is visible; "rate.stored" and "rate.classified" are messages
 // per minute worked out from two successive answers. data-progress-status="mailbox.<id>" keeps
-// a status badge's colour in step. Without JavaScript the figures of page load stay.
+// a status badge's colour in step. An element that also has data-progress-clears is emptied and
+// hidden when its figure is null ("mailbox.<id>.lastError" after the mailbox recovered), and shown
+// again when it has one. Without JavaScript the figures of page load stay.
 (function () {
   var figures = document.querySelectorAll("[data-progress]");
   if (!figures.length || !window.fetch) {
@@ -64,6 +66,7 @@ document.addEventListener("DOMContentLoaded", function () {
       values[prefix + "statusLabel"] = mailbox.statusLabel;
       values[prefix + "messagesStored"] = mailbox.messagesStored;
       values[prefix + "lastSync"] = mailbox.lastSync;
+      values[prefix + "lastError"] = mailbox.lastError;
     });
     return values;
   }
@@ -79,6 +82,10 @@ document.addEventListener("DOMContentLoaded", function () {
   function show(values) {
     for (var i = 0; i < figures.length; i++) {
       var value = values[figures[i].getAttribute("data-progress")];
+      if (figures[i].hasAttribute("data-progress-clears") && value !== undefined) {
+        figures[i].hidden = value === null;
+        value = value === null ? "" : value;
+      }
       if (value !== undefined && value !== null && String(value) !== figures[i].textContent) {
         figures[i].textContent = String(value);
       }
