@@ -36,6 +36,7 @@ enum SchemaMigrations {
             M0028CreateProspectResults(),
             M0029AddJobPriority(),
             M0030AddInboundMessageLocation(),
+            M0031AddCorrectionPreviousCategory(),
         ] as [any Migration])
         return migrations
     }
