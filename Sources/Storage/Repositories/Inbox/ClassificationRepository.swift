@@ -178,6 +178,14 @@ public struct ClassificationRepository: Sendable {
             .sort(\.$createdAt, .descending).limit(max(1, limit)).all().map { try $0.toDomain() }
     }
 
+    /// One of the tenant's corrections; another tenant's id is `StorageError.notFound`.
+    public func correction(_ id: UUID, scope: TenantScope) async throws -> ClassificationCorrection {
+        let query = ClassificationCorrectionModel.query(on: persistence.database).filter(\.$id == id)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        guard let found = try await query.first() else { throw StorageError.notFound }
+        return try found.toDomain()
+    }
+
     /// How many corrections each category has (categories without any are left out).
     public func correctionCounts(_ scope: TenantScope, companyID: UUID? = nil) async throws -> [UUID: Int] {
         let company = try scope.company(lookingAt: companyID)
