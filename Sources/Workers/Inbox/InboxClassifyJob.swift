@@ -89,7 +89,8 @@ public struct InboxClassifyJob: JobHandler {
             options: ClassificationOptions(reviewThreshold: settings.reviewThreshold))
         // The model learns from corrections only by seeing them: read fresh every job, so a
         // correction made (or deleted) since the last job is in (or out of) this prompt.
-        let offered = llm == nil ? prompted : try await withCorrections(prompted, companyID: companyID)
+        var offered = prompted
+        if llm != nil { offered = try await withCorrections(prompted, companyID: companyID) }
         let inputs = todo.map { message in
             ClassificationMessage(
                 id: message.id.uuidString, sender: Self.sender(of: message), recipient: message.toAddresses.joined(separator: ", "),

@@ -142,7 +142,12 @@ public struct ClassificationRepository: Sendable {
             let earlier = try await ClassificationCorrectionModel.query(on: db).filter(\.$messageID == messageID)
                 .filter(\.$companyID == member.companyID).first()
             // Corrected twice: "from" stays what the classifier said, not the first correction.
-            let previousCategoryID = earlier.map { $0.previousCategoryID } ?? verdict.categoryID
+            let previousCategoryID: UUID?
+            if let earlier {
+                previousCategoryID = earlier.previousCategoryID
+            } else {
+                previousCategoryID = verdict.categoryID
+            }
             verdict.categoryID = categoryID
             verdict.confidence = 1
             verdict.reason = ""

@@ -105,7 +105,8 @@ struct CategoriesController {
         let corrections = try await correctionRows(member: member, categories: categories, locale: locale)
         let view = ListView(categories: rows, hasCategories: !rows.isEmpty, canManage: AccessPolicy.allows(member.role, .manageCategories),
                             corrections: corrections, hasCorrections: !corrections.isEmpty,
-                            canDeleteCorrections: AccessPolicy.allows(member.role, .correctClassification), settings: settings, settingsErrors: services.renderer.localizer.messages(settingsErrors, locale))
+                            canDeleteCorrections: AccessPolicy.allows(member.role, .correctClassification), settings: settings,
+                            settingsErrors: services.renderer.localizer.messages(settingsErrors, locale))
         return services.renderer.page("categories", titleKey: "title_categories", content: view, request: request, context: context, status: status)
     }
 
