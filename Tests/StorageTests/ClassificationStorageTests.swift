@@ -51,6 +51,50 @@ import Testing
         }
     }
 
+    @Test func correctionsAreCountedAndTheNewestAreReadPerCategory() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let boris = try await world.tenant("boris@lotos.ru", company: "Лотос")
+            let mailbox = try await world.mailbox(anna, "sales@romashka.ru")
+            let messages = try await world.messages.store(
+                (0..<7).map { world.message("1:\($0)", messageID: "m\($0)@x", subject: "Письмо \($0)") }, companyID: anna.companyID, mailboxID: mailbox.id)
+            let categories = try await world.categories.list(.tenant(anna))
+            let lead = categories[0].id, invoice = categories[1].id
+            try await world.classifications.save([Self.verdict(messages[0].id, lead)], companyID: anna.companyID)
+            for message in messages.prefix(6) {
+                world.clock.advance(by: 10)
+                _ = try await world.classifications.correct(anna, messageID: message.id, categoryID: invoice)
+            }
+            world.clock.advance(by: 10)
+            _ = try await world.classifications.correct(anna, messageID: messages[6].id, categoryID: lead)
+
+            #expect(try await world.classifications.correctionCounts(.tenant(anna)) == [invoice: 6, lead: 1])
+            #expect(try await world.classifications.correctionCounts(.tenant(boris)).isEmpty)
+
+            let latest = try await world.classifications.latestCorrectionsByCategory(companyID: anna.companyID, perCategory: 5)
+            #expect(latest[invoice]?.map(\.messageID) == [5, 4, 3, 2, 1].map { messages[$0].id }, "the newest five, newest first")
+            #expect(latest[lead]?.map(\.messageID) == [messages[6].id])
+            #expect(latest[invoice]?.first?.subject == "Письмо 5")
+            #expect(try await world.classifications.latestCorrectionsByCategory(companyID: boris.companyID, perCategory: 5).isEmpty)
+
+            // "From" is what the classifier said, and stays so when the message is corrected again.
+            let byMessage = { (id: UUID) async throws -> ClassificationCorrection? in
+                try await world.classifications.corrections(.tenant(anna)).first { $0.messageID == id }
+            }
+            #expect(try await byMessage(messages[0].id)?.previousCategoryID == lead)
+            #expect(try await byMessage(messages[1].id)?.previousCategoryID == nil, "no verdict before")
+            world.clock.advance(by: 10)
+            _ = try await world.classifications.correct(anna, messageID: messages[0].id, categoryID: lead)
+            let again = try #require(try await byMessage(messages[0].id))
+            #expect(again.categoryID == lead && again.previousCategoryID == lead)
+
+            let found = try await world.classifications.correction(again.id, scope: .tenant(anna))
+            #expect(found == again)
+            await #expect(throws: StorageError.notFound) { _ = try await world.classifications.correction(again.id, scope: .tenant(boris)) }
+        }
+    }
+
     @Test func verdictsStayInsideTheTenant() async throws {
         try await TestDatabase.with { db in
             let world = try InboxWorld(db)

@@ -51,6 +51,9 @@ import Testing
             let mailboxA = try await InboxFixtures.gmailMailbox(app, memberA, address: "sales@a.ru")
             let messageA = try #require(try await InboxFixtures.store(app, [InboxFixtures.message(1)], in: mailboxA).first)
             let categoryA = try #require(try await app.services.categories.list(.tenant(memberA)).first)
+            // …a correction of that message (a training example with an id of its own).
+            _ = try await app.services.classifications.correct(memberA, messageID: messageA.id, categoryID: categoryA.id)
+            let correctionA = try #require(try await app.services.classifications.corrections(.tenant(memberA)).first)
             // …and an LLM provider with its key.
             let llmA = try await app.services.llmProviders.save(
                 memberA, id: nil, try TenantLLMProviderDraft(provider: .openAI, model: "gpt-4.1-mini").validated(), apiKey: "sk-route-matrix-0123456789")
@@ -69,7 +72,7 @@ import Testing
                 runID: runA.id, companyID: companyA, progress: ProspectSearchRepository.Progress(queriesDone: 1, nextPage: 1))
             let resultsA = try await app.services.prospectSearches.results(.tenant(memberA), runID: runA.id)
             let resultA = try #require(resultsA.results.first)
-            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, llmA.id, clientA.id, noteA.id, dataProviderA.id, searchA.id, runA.id,
+            let idsOfA = [companyA, jobA, mailboxA.id, messageA.id, categoryA.id, correctionA.id, llmA.id, clientA.id, noteA.id, dataProviderA.id, searchA.id, runA.id,
                           resultA.id] + usersA.map(\.id)
 
             // Tenant B, signed in as its owner.
@@ -105,6 +108,8 @@ import Testing
             #expect(try await anna.get("/mailboxes/\(mailboxA.id.uuidString)/remove").status == .ok)
             #expect(try await anna.get("/categories/\(categoryA.id.uuidString)/edit").status == .ok)
             #expect(try await anna.post("/categories/\(categoryA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/categories").status == .seeOther)
+            #expect(try await anna.post("/categories/corrections/\(correctionA.id.uuidString)/delete", [], tokenFrom: "/categories").status == .seeOther)
+            #expect(try await app.services.classifications.corrections(.tenant(memberA)).isEmpty, "B's attempts deleted nothing; A's delete did")
             #expect(try await anna.post("/mailboxes/\(mailboxA.id.uuidString)/pause", [], tokenFrom: "/mailboxes").status == .seeOther)
             #expect(try await anna.get("/settings/llm/\(llmA.id.uuidString)/edit").status == .ok)
             #expect(try await anna.post("/settings/llm/\(llmA.id.uuidString)/move", [("direction", "down")], tokenFrom: "/settings/llm").status == .seeOther)

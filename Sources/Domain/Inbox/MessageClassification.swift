@@ -78,6 +78,9 @@ public struct ClassificationCorrection: Sendable, Equatable, Identifiable {
     /// `nil` once the message itself was deleted.
     public let messageID: UUID?
     public let categoryID: UUID
+    /// The category the message had before the correction (what the classifier said); nil when
+    /// it had none, or for corrections older than this field.
+    public let previousCategoryID: UUID?
     /// The sender as the classifier saw it: `Name <address>` or the address alone.
     public let sender: String
     public let subject: String
@@ -86,13 +89,14 @@ public struct ClassificationCorrection: Sendable, Equatable, Identifiable {
     public let createdAt: Date
 
     public init(
-        id: UUID, companyID: UUID, messageID: UUID?, categoryID: UUID, sender: String, subject: String, snippet: String,
-        correctedBy: UUID, createdAt: Date
+        id: UUID, companyID: UUID, messageID: UUID?, categoryID: UUID, previousCategoryID: UUID? = nil, sender: String, subject: String,
+        snippet: String, correctedBy: UUID, createdAt: Date
     ) {
         self.id = id
         self.companyID = companyID
         self.messageID = messageID
         self.categoryID = categoryID
+        self.previousCategoryID = previousCategoryID
         self.sender = sender
         self.subject = subject
         self.snippet = snippet

@@ -12,15 +12,20 @@ public struct ClassificationCategory: Sendable, Hashable, Codable {
     /// A few short texts of mail that belongs here; the model reads them as hints, the embedded
     /// classifier learns from them.
     public var examples: [String]
+    /// Messages people moved into this category, newest first, as short texts: the model reads
+    /// them as the strongest hints. The embedded classifier learns corrections on its own, so
+    /// they are not part of its seed.
+    public var corrections: [String]
 
-    public init(id: String, name: String, description: String = "", examples: [String] = []) {
+    public init(id: String, name: String, description: String = "", examples: [String] = [], corrections: [String] = []) {
         self.id = id
         self.name = name
         self.description = description
         self.examples = examples
+        self.corrections = corrections
     }
 
-    /// The same category as the embedded classifier is seeded with.
+    /// The same category as the embedded classifier is seeded with (without `corrections`).
     public var seed: CategorySeed {
         CategorySeed(id: id, name: name, description: description, examples: examples)
     }

@@ -16,6 +16,11 @@ public struct ClassificationPrompt: Sendable {
     /// At most this many examples of a category go into the prompt; its description and the
     /// examples are cut to these lengths, so one long paste cannot blow every call's budget.
     public static let maxExamplesPerCategory = 5
+    /// People's corrections go in beside the typed examples: at most this many a category, each
+    /// cut like an example, and no more than `maxCorrectionCharacters` of them in all (shared
+    /// out one per category at a time, so the first categories cannot take the whole budget).
+    public static let maxCorrectionsPerCategory = 5
+    static let maxCorrectionCharacters = 4_000
     static let maxNameLength = 100
     static let maxDescriptionLength = 500
     static let maxExampleLength = 300
@@ -67,6 +72,7 @@ public struct ClassificationPrompt: Sendable {
             "- Reply in JSON only: {\"results\":[{\"key\":\"m1\",\"category\":\"<id or none>\",\"confidence\":0.9,\"reason\":\"...\"}]}",
             "Categories:",
         ]
+        let corrections = correctionLines(for: categories)
         for category in categories {
             var line = "- " + JSONValue.string(category.id).encodedString() + ": "
                 + PromptDataText.oneLine(category.name, limit: maxNameLength)
@@ -77,8 +83,31 @@ public struct ClassificationPrompt: Sendable {
                 let text = PromptDataText.oneLine(example, limit: maxExampleLength)
                 if !text.isEmpty { lines.append("  Example: " + text) }
             }
+            for text in corrections[category.id] ?? [] {
+                lines.append("  Corrected by a person into this category: " + text)
+            }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each category's correction texts as the prompt shows them, within the caps: round by
+    /// round, every category's next-newest correction while the budget lasts.
+    static func correctionLines(for categories: [ClassificationCategory]) -> [String: [String]] {
+        let texts = categories.map { category in
+            category.corrections.prefix(maxCorrectionsPerCategory)
+                .map { PromptDataText.oneLine($0, limit: maxExampleLength) }.filter { !$0.isEmpty }
+        }
+        var chosen: [String: [String]] = [:]
+        var budget = maxCorrectionCharacters
+        for round in 0..<maxCorrectionsPerCategory {
+            for (category, candidates) in zip(categories, texts) where round < candidates.count {
+                let text = candidates[round]
+                guard text.count <= budget else { continue }
+                budget -= text.count
+                chosen[category.id, default: []].append(text)
+            }
+        }
+        return chosen
     }
 
     private static func userPart(for messages: [ClassificationMessage], keys: [String]) -> String {

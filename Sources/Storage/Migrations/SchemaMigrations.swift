@@ -37,6 +37,7 @@ enum SchemaMigrations {
             M0029AddJobPriority(),
             M0030AddInboundMessageLocation(),
             M0031CreateDismissedCompanies(),
+            M0032AddCorrectionPreviousCategory(),
         ] as [any Migration])
         return migrations
     }

@@ -27,6 +27,7 @@ final class ClassificationCorrectionModel: Model, @unchecked Sendable {
     @Field(key: "company_id") var companyID: UUID
     @OptionalField(key: "message_id") var messageID: UUID?
     @Field(key: "category_id") var categoryID: UUID
+    @OptionalField(key: "previous_category_id") var previousCategoryID: UUID?
     @Field(key: "sender") var sender: String
     @Field(key: "subject") var subject: String
     @Field(key: "snippet") var snippet: String

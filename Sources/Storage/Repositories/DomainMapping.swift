@@ -144,8 +144,8 @@ extension MessageClassificationModel {
 extension ClassificationCorrectionModel {
     func toDomain() throws -> ClassificationCorrection {
         ClassificationCorrection(
-            id: try requireID(), companyID: companyID, messageID: messageID, categoryID: categoryID, sender: sender,
-            subject: subject, snippet: snippet, correctedBy: correctedBy, createdAt: createdAt)
+            id: try requireID(), companyID: companyID, messageID: messageID, categoryID: categoryID, previousCategoryID: previousCategoryID,
+            sender: sender, subject: subject, snippet: snippet, correctedBy: correctedBy, createdAt: createdAt)
     }
 }
 

@@ -82,21 +82,38 @@ public struct InboxClassifyJob: JobHandler {
         let prompted = categories.map {
             ClassificationCategory(id: $0.id.uuidString, name: $0.name, description: $0.description, examples: $0.examples)
         }
+        let llm = try await llmClient(companyID: companyID, logger: logger)
         let engine = ClassificationEngine(
-            llm: try await llmClient(companyID: companyID, logger: logger),
+            llm: llm,
             embedded: try await embeddedClassifier(prompted, categories: categories, settings: settings, companyID: companyID, logger: logger),
             options: ClassificationOptions(reviewThreshold: settings.reviewThreshold))
+        // The model learns from corrections only by seeing them: read fresh every job, so a
+        // correction made (or deleted) since the last job is in (or out of) this prompt.
+        var offered = prompted
+        if llm != nil { offered = try await withCorrections(prompted, companyID: companyID) }
         let inputs = todo.map { message in
             ClassificationMessage(
                 id: message.id.uuidString, sender: Self.sender(of: message), recipient: message.toAddresses.joined(separator: ", "),
                 subject: message.subject, snippet: message.snippet, date: message.receivedAt)
         }
         do {
-            return try await engine.classify(inputs, into: prompted).compactMap(Self.newClassification)
+            return try await engine.classify(inputs, into: offered).compactMap(Self.newClassification)
         } catch let incomplete as ClassificationIncomplete {
             // Keep what the model did answer (it is paid for); the retry asks only about the rest.
             try await classifications.save(incomplete.verdicts.compactMap(Self.newClassification), companyID: companyID)
             throw incomplete.cause
+        }
+    }
+
+    /// The categories with the newest of people's corrections into each, as example texts.
+    private func withCorrections(_ prompted: [ClassificationCategory], companyID: UUID) async throws -> [ClassificationCategory] {
+        let latest = try await classifications.latestCorrectionsByCategory(
+            companyID: companyID, perCategory: ClassificationPrompt.maxCorrectionsPerCategory)
+        guard !latest.isEmpty else { return prompted }
+        return prompted.map { category in
+            var offered = category
+            offered.corrections = UUID(uuidString: category.id).flatMap { latest[$0] }?.map(CorrectionExampleText.make) ?? []
+            return offered
         }
     }
 

@@ -139,6 +139,15 @@ public struct ClassificationRepository: Sendable {
                 .filter(\.$companyID == member.companyID).first() != nil else { throw StorageError.notFound }
             let verdict = try await MessageClassificationModel.query(on: db).filter(\.$messageID == messageID)
                 .filter(\.$companyID == member.companyID).first() ?? MessageClassificationModel.blank(messageID: messageID, companyID: member.companyID)
+            let earlier = try await ClassificationCorrectionModel.query(on: db).filter(\.$messageID == messageID)
+                .filter(\.$companyID == member.companyID).first()
+            // Corrected twice: "from" stays what the classifier said, not the first correction.
+            let previousCategoryID: UUID?
+            if let earlier {
+                previousCategoryID = earlier.previousCategoryID
+            } else {
+                previousCategoryID = verdict.categoryID
+            }
             verdict.categoryID = categoryID
             verdict.confidence = 1
             verdict.reason = ""
@@ -156,6 +165,7 @@ public struct ClassificationRepository: Sendable {
             example.companyID = member.companyID
             example.messageID = messageID
             example.categoryID = categoryID
+            example.previousCategoryID = previousCategoryID
             example.sender = message.fromName.map { "\($0) <\(message.fromAddress)>" } ?? message.fromAddress
             example.subject = message.subject
             example.snippet = message.snippet
@@ -173,13 +183,68 @@ public struct ClassificationRepository: Sendable {
             .sort(\.$createdAt, .descending).limit(max(1, limit)).all().map { try $0.toDomain() }
     }
 
-    /// Forgets a training example (the message's verdict stays as it is).
-    public func deleteCorrection(_ member: TenantMember, id: UUID) async throws {
+    /// One of the tenant's corrections; another tenant's id is `StorageError.notFound`.
+    public func correction(_ id: UUID, scope: TenantScope) async throws -> ClassificationCorrection {
+        let query = ClassificationCorrectionModel.query(on: persistence.database).filter(\.$id == id)
+        if let company = scope.companyID { query.filter(\.$companyID == company) }
+        guard let found = try await query.first() else { throw StorageError.notFound }
+        return try found.toDomain()
+    }
+
+    /// How many corrections each category has (categories without any are left out).
+    public func correctionCounts(_ scope: TenantScope, companyID: UUID? = nil) async throws -> [UUID: Int] {
+        let company = try scope.company(lookingAt: companyID)
+        let rows = try await persistence.sql.raw("""
+            SELECT category_id, COUNT(*) AS corrections FROM classification_corrections
+            WHERE company_id = \(bind: company) GROUP BY category_id
+            """).all()
+        var counts: [UUID: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "category_id", as: UUID.self)] = try row.decode(column: "corrections", as: Int.self)
+        }
+        return counts
+    }
+
+    /// The newest `perCategory` corrections of every category, newest first within a category:
+    /// the examples a classification prompt shows beside the typed ones. One query for the tenant.
+    public func latestCorrectionsByCategory(companyID: UUID, perCategory: Int) async throws -> [UUID: [ClassificationCorrection]] {
+        guard perCategory > 0 else { return [:] }
+        let rows = try await persistence.sql.raw("""
+            SELECT id, message_id, category_id, previous_category_id, sender, subject, snippet, corrected_by, created_at
+            FROM (SELECT id, message_id, category_id, previous_category_id, sender, subject, snippet, corrected_by, created_at,
+                         ROW_NUMBER() OVER (PARTITION BY category_id ORDER BY created_at DESC, id) AS place
+                  FROM classification_corrections WHERE company_id = \(bind: companyID)) AS ranked
+            WHERE place <= \(bind: perCategory)
+            ORDER BY created_at DESC, id
+            """).all()
+        var byCategory: [UUID: [ClassificationCorrection]] = [:]
+        for row in rows {
+            let correction = ClassificationCorrection(
+                id: try row.decode(column: "id", as: UUID.self), companyID: companyID,
+                messageID: try row.decode(column: "message_id", as: UUID?.self),
+                categoryID: try row.decode(column: "category_id", as: UUID.self),
+                previousCategoryID: try row.decode(column: "previous_category_id", as: UUID?.self),
+                sender: try row.decode(column: "sender", as: String.self), subject: try row.decode(column: "subject", as: String.self),
+                snippet: try row.decode(column: "snippet", as: String.self), correctedBy: try row.decode(column: "corrected_by", as: UUID.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+            byCategory[correction.categoryID, default: []].append(correction)
+        }
+        return byCategory
+    }
+
+    /// Forgets a training example (the message's verdict stays as it is) and returns it. The
+    /// tenant's correction count drops, so the embedded classifier's fingerprint changes and the
+    /// next classify job trains it again without this example.
+    @discardableResult
+    public func deleteCorrection(_ member: TenantMember, id: UUID) async throws -> ClassificationCorrection {
         let db = persistence.database
-        guard try await ClassificationCorrectionModel.query(on: db).filter(\.$id == id).filter(\.$companyID == member.companyID).first() != nil else {
+        guard let found = try await ClassificationCorrectionModel.query(on: db).filter(\.$id == id)
+            .filter(\.$companyID == member.companyID).first() else {
             throw StorageError.notFound
         }
+        let correction = try found.toDomain()
         try await ClassificationCorrectionModel.query(on: db).filter(\.$id == id).filter(\.$companyID == member.companyID).delete()
+        return correction
     }
 
     // MARK: Helpers

@@ -5,7 +5,8 @@ import Storage
 
 /// The company's inbox categories with their processing rules, and the inbox settings (the
 /// "needs review" label and the confidence below which a verdict goes to review). Everyone sees
-/// them; owners and admins change them.
+/// them; owners and admins change them. Below them, people's corrections (the classifier's
+/// training examples), which those who may correct a category may also delete.
 struct CategoriesController {
     let services: WebServices
 
@@ -19,6 +20,7 @@ struct CategoriesController {
         group.post("/categories/{id}/move", use: move)
         group.post("/categories/{id}/deactivate", use: deactivate)
         group.post("/categories/{id}/activate", use: activate)
+        group.post("/categories/corrections/{id}/delete", use: deleteCorrection)
     }
 
     // MARK: Views
@@ -32,8 +34,19 @@ struct CategoriesController {
         let isActive: Bool
         let ruleSummary: String
         let exampleCount: Int
+        let correctionCount: Int
         let isFirst: Bool
         let isLast: Bool
+    }
+
+    struct CorrectionRow {
+        let id: String
+        let subject: String
+        let sender: String
+        let fromCategory: String?
+        let toCategory: String
+        let correctedBy: String
+        let correctedAt: String
     }
 
     struct SettingsForm {
@@ -45,6 +58,9 @@ struct CategoriesController {
         let categories: [CategoryRow]
         let hasCategories: Bool
         let canManage: Bool
+        let corrections: [CorrectionRow]
+        let hasCorrections: Bool
+        let canDeleteCorrections: Bool
         let settings: SettingsForm
         let settingsErrors: [String: String]
     }
@@ -77,16 +93,20 @@ struct CategoriesController {
         let categories = try await services.categories.list(.tenant(member))
         var rules: [UUID: InboxRule] = [:]
         for rule in try await services.rules.list(.tenant(member)) { rules[rule.categoryID] = rule }
+        let correctionCounts = try await services.classifications.correctionCounts(.tenant(member))
         let rows = categories.indices.map { (index: Int) -> CategoryRow in
             let category = categories[index]
             return CategoryRow(
                 id: category.id.uuidString, name: category.name, description: category.description.isEmpty ? nil : category.description,
                 colour: CategoryDayChart.safeColour(category.colour), labelName: category.labelName, isActive: category.isActive,
                 ruleSummary: Self.ruleSummary(rules[category.id], category: category, text: text), exampleCount: category.examples.count,
-                isFirst: index == 0, isLast: index == categories.count - 1)
+                correctionCount: correctionCounts[category.id] ?? 0, isFirst: index == 0, isLast: index == categories.count - 1)
         }
+        let corrections = try await correctionRows(member: member, categories: categories, locale: locale)
         let view = ListView(categories: rows, hasCategories: !rows.isEmpty, canManage: AccessPolicy.allows(member.role, .manageCategories),
-                            settings: settings, settingsErrors: services.renderer.localizer.messages(settingsErrors, locale))
+                            corrections: corrections, hasCorrections: !corrections.isEmpty,
+                            canDeleteCorrections: AccessPolicy.allows(member.role, .correctClassification), settings: settings,
+                            settingsErrors: services.renderer.localizer.messages(settingsErrors, locale))
         return services.renderer.page("categories", titleKey: "title_categories", content: view, request: request, context: context, status: status)
     }
 
@@ -207,6 +227,43 @@ struct CategoriesController {
         await services.audit.record(kind: active ? "category.activated" : "category.deactivated", identity: identity, context: context,
                                     details: ["category_id": category.id.uuidString, "name": category.name])
         try await services.flash(context, .success, active ? "flash_category_activated" : "flash_category_deactivated")
+        return .seeOther("/categories")
+    }
+
+    // MARK: Corrections
+
+    /// The newest corrections, with category and people's names (a category or person that is
+    /// gone shows as "—").
+    private func correctionRows(member: TenantMember, categories: [InboxCategory], locale: AppLocale) async throws -> [CorrectionRow] {
+        let corrections = try await services.classifications.corrections(.tenant(member), limit: Self.correctionsShown)
+        guard !corrections.isEmpty else { return [] }
+        let categoryNames = Dictionary(categories.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let people = Dictionary(try await services.users.list(.tenant(member)).map { ($0.id, $0.fullName) }, uniquingKeysWith: { first, _ in first })
+        return corrections.map { correction in
+            CorrectionRow(
+                id: correction.id.uuidString, subject: correction.subject, sender: correction.sender,
+                fromCategory: correction.previousCategoryID.map { categoryNames[$0] ?? "—" },
+                toCategory: categoryNames[correction.categoryID] ?? "—", correctedBy: people[correction.correctedBy] ?? "—",
+                correctedAt: DisplayFormat.dateTime(correction.createdAt, locale))
+        }
+    }
+
+    static let correctionsShown = 100
+
+    /// Forgets a training example: the message keeps its category, the embedded classifier is
+    /// trained again without it on the next classify job, and the LLM prompt no longer shows it.
+    /// Another tenant's id answers 404 before the role check.
+    @Sendable func deleteCorrection(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.uuidParameter()
+        let member = try context.member()
+        _ = try await services.classifications.correction(id, scope: .tenant(member))
+        let identity = try context.require(.correctClassification)
+        let deleted = try await services.classifications.deleteCorrection(member, id: id)
+        await services.audit.record(kind: "inbox.correction_deleted", identity: identity, context: context, details: [
+            "correction_id": deleted.id.uuidString, "message_id": deleted.messageID?.uuidString ?? "",
+            "category_id": deleted.categoryID.uuidString,
+        ])
+        try await services.flash(context, .success, "flash_correction_deleted")
         return .seeOther("/categories")
     }
 
