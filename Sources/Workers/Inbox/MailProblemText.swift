@@ -35,8 +35,8 @@ enum MailProblemText {
                 return MailProblem(.requestRefused, values: [MailProblem.detail: connector.description])
             }
         }
-        if let imap = error as? IMAPError, let problem = imapProblem(for: imap) {
-            return problem
+        if let imap = error as? IMAPError, let imapFailure = imapProblem(for: imap) {
+            return imapFailure
         }
         if let ews = error as? EWSError, case .invalidConfiguration(let detail) = ews {
             return MailProblem(.invalidConfiguration, values: [MailProblem.detail: detail])
@@ -44,8 +44,8 @@ enum MailProblemText {
         if let storage = error as? StorageError {
             return MailProblem(.storageError, values: [MailProblem.detail: storage.description])
         }
-        let problem = MailConnectionProblem(error)
-        return self.problem(for: problem.kind, service: problem.service, detail: problem.detail)
+        let connection = MailConnectionProblem(error)
+        return problem(for: connection.kind, service: connection.service, detail: connection.detail)
     }
 
     static func problem(for kind: MailConnectionProblem.Kind, service: MailConnectionProblem.Service?, detail: String) -> MailProblem {
