@@ -11,9 +11,9 @@ import Testing
 @Suite struct InboxFlowTests {
     static let day: TimeInterval = 24 * 3600
 
-    /// Links to message cards, in page order.
+    /// Links to message cards, in page order (with or without the list to go back to).
     static func messageLinks(_ html: String) -> [String] {
-        html.matches(of: /href="\/inbox\/([0-9A-F-]{36})"/).map { String($0.output.1) }
+        html.matches(of: /href="\/inbox\/([0-9A-F-]{36})(?:\?back=[^"]*)?"/).map { String($0.output.1) }
     }
 
     /// The chart the page embeds as a `data:` image, decoded.

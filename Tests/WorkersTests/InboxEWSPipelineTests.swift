@@ -258,7 +258,7 @@ import Testing
                 #expect(moves.count == corpus.count)
                 #expect(moves.allSatisfy { $0.status == .failed && $0.attempts == 1 })
                 #expect(moves.allSatisfy {
-                    $0.lastError == "There is no folder \"Нет такой папки\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule."
+                    $0.lastError.map(MailProblem.englishText(stored:)) == "There is no folder \"Нет такой папки\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule."
                 })
                 #expect(server.requests(for: "FindFolder").count == 2, "looked for once, at the top and below it")
                 #expect(server.requests(for: "MoveItem").isEmpty)

@@ -72,11 +72,11 @@ import Testing
             // The message is gone: failed at once, as after a single call.
             #expect(first[1].status == .failed)
             #expect(first[1].attempts == 1)
-            #expect(first[1].lastError == "The mailbox refused the request: the message \(gone.rawValue) is no longer in the mailbox.")
+            #expect(first[1].lastError.map(MailProblem.englishText(stored:)) == "The mailbox refused the request: the message \(gone.rawValue) is no longer in the mailbox.")
             // Exchange's passing error: pending for another attempt.
             #expect(first[2].status == .pending)
             #expect(first[2].attempts == 1)
-            #expect(first[2].lastError?.contains("ErrorInternalServerError") == true, "\(first[2].lastError ?? "nil")")
+            #expect(first[2].lastError.map(MailProblem.englishText(stored:))?.contains("ErrorInternalServerError") == true, "\(first[2].lastError ?? "nil")")
             let tally = try #require(world.audit.of(kind: "inbox.labelled").first)
             #expect(tally.details["done"] == "2")
             #expect(tally.details["failed"] == "1")
@@ -199,11 +199,11 @@ import Testing
             let missing = try #require(first.first { $0.kind == .move })
             #expect(missing.status == .failed)
             #expect(missing.attempts == 1)
-            #expect(missing.lastError == "There is no folder \"Нет такой\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule.")
+            #expect(missing.lastError.map(MailProblem.englishText(stored:)) == "There is no folder \"Нет такой\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule.")
             let ambiguous = try #require(try await world.labels.actions(forMessage: messages[1].id, scope: .tenant(member)).first)
             #expect(ambiguous.status == .failed)
             #expect(ambiguous.attempts == 1)
-            #expect(ambiguous.lastError == "The Exchange mailbox has 2 folders called \"Счета\". In the category's rule, give the folder's path from the top of the mailbox, for example Inbox/Счета.")
+            #expect(ambiguous.lastError.map(MailProblem.englishText(stored:)) == "The Exchange mailbox has 2 folders called \"Счета\". In the category's rule, give the folder's path from the top of the mailbox, for example Inbox/Счета.")
             #expect(try await world.labels.actions(forMessage: messages[2].id, scope: .tenant(member)).map(\.status) == [.done])
 
             // The actions failed, not the mailbox.

@@ -467,7 +467,7 @@ def add_imap_mailbox(web, mail, login, password):
     return mailboxes[0]["id"]
 
 
-ROW = re.compile(r'<a href="/inbox/([0-9A-Fa-f-]{36})">(.*?)</a>.*?<td>(.*?)</td>', re.S)
+ROW = re.compile(r'<a href="/inbox/([0-9A-Fa-f-]{36})(?:\?back=[^"]*)?">(.*?)</a>.*?<td>(.*?)</td>', re.S)
 CHIP = re.compile(r"</svg>([^<]*)</span>")
 NEXT = re.compile(r'href="([^"]+)" rel="next"')
 

@@ -37,6 +37,8 @@ public struct ClassificationVerdict: Sendable, Hashable {
 
     /// The embedded classifier's verdict. It has already applied its own review threshold (its
     /// category is nil when unsure); a category the tenant has since deleted is treated as unsure.
+    /// The reasons are fixed English forms that Domain's `EmbeddedReason` reads back, so the page
+    /// can word them in the reader's language: change them only together.
     static func embedded(messageID: String, verdict: ClassifierVerdict, knownCategoryIDs: Set<String>) -> ClassificationVerdict {
         if let categoryID = verdict.categoryID, knownCategoryIDs.contains(categoryID) {
             return ClassificationVerdict(messageID: messageID, categoryID: categoryID, confidence: verdict.confidence,

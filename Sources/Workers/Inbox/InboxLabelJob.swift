@@ -97,9 +97,9 @@ public struct InboxLabelJob: JobHandler {
             await record(tally, mailbox: mailbox)
             if error is CancellationError { throw error }
             guard MailProblemText.isPermanent(error) else { throw error }
-            let text = MailProblemText.text(for: error)
-            try? await mailboxes.markFailed(mailbox.id, companyID: companyID, error: text)
-            throw PermanentJobFailure(text)
+            let problem = MailProblemText.problem(for: error)
+            try? await mailboxes.markFailed(mailbox.id, companyID: companyID, error: problem.stored)
+            throw PermanentJobFailure(problem.englishText)
         }
         await record(tally, mailbox: mailbox)
         if pending.count >= Self.actionsPerRun {
@@ -127,7 +127,7 @@ public struct InboxLabelJob: JobHandler {
             let actions = (byMessage[messageID] ?? []).sorted { $0.kind.order < $1.kind.order }
             guard let message = stored[messageID] else {
                 for action in actions {
-                    try await settle(action, error: "The message is no longer stored.", permanent: true, companyID: companyID, tally: &tally)
+                    try await settle(action, error: MailProblem(.messageNotStored).stored, permanent: true, companyID: companyID, tally: &tally)
                 }
                 continue
             }
@@ -238,7 +238,7 @@ public struct InboxLabelJob: JobHandler {
         var stillPending = false
         for action in actions {
             let pending = try await settle(
-                action, error: MailProblemText.text(for: error), permanent: MailProblemText.isPermanentForAction(error),
+                action, error: MailProblemText.problem(for: error).stored, permanent: MailProblemText.isPermanentForAction(error),
                 companyID: companyID, tally: &tally)
             stillPending = stillPending || pending
         }

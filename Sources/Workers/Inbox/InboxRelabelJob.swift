@@ -99,7 +99,8 @@ public struct InboxRelabelJob: JobHandler {
     private func edit(_ message: InboundMessage, in mailbox: Mailbox, removing: [String], reapplying: [String],
                       logger: Logger) async throws -> String {
         guard let current = message.currentItemID else {
-            return MovedMessageText.unreachable(folder: message.movedTo?.folder ?? "")
+            // A note for the audit trail, which operators read: in English.
+            return MailProblem(.movedUnreachable, values: [MailProblem.folder: message.movedTo?.folder ?? ""]).englishText
         }
         let credentials: MailboxCredentials
         do {
@@ -130,9 +131,9 @@ public struct InboxRelabelJob: JobHandler {
         } catch {
             if error is CancellationError || MailProblemText.isConnectionProblem(error) { throw error }
             if MailProblemText.isPermanent(error) {
-                let text = MailProblemText.text(for: error)
-                try? await mailboxes.markFailed(mailbox.id, companyID: mailbox.companyID, error: text)
-                throw PermanentJobFailure(text)
+                let problem = MailProblemText.problem(for: error)
+                try? await mailboxes.markFailed(mailbox.id, companyID: mailbox.companyID, error: problem.stored)
+                throw PermanentJobFailure(problem.englishText)
             }
             guard MailProblemText.isPermanentForAction(error) else { throw error }
             logger.info("relabel: the message cannot be changed in the mailbox", metadata: ["error": "\(error)"])

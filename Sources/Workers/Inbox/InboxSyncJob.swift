@@ -274,10 +274,10 @@ public struct InboxSyncJob: JobHandler {
     /// when retrying cannot help (a refused login), else to be retried.
     private func failed(_ mailbox: Mailbox, _ error: any Error, logger: Logger) async throws -> Never {
         if error is CancellationError { throw error }
-        let text = MailProblemText.text(for: error)
+        let problem = MailProblemText.problem(for: error)
         logger.warning("mailbox sync failed", metadata: ["error": "\(error)"])
-        try? await mailboxes.markFailed(mailbox.id, companyID: mailbox.companyID, error: text)
-        if MailProblemText.isPermanent(error) { throw PermanentJobFailure(text) }
+        try? await mailboxes.markFailed(mailbox.id, companyID: mailbox.companyID, error: problem.stored)
+        if MailProblemText.isPermanent(error) { throw PermanentJobFailure(problem.englishText) }
         throw error
     }
 

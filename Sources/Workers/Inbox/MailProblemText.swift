@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import MailProtocols
 import Storage
@@ -6,51 +7,64 @@ import Storage
 /// decision the workers make from them: a refused login is not retried (the server would lock
 /// the account, and only the owner can fix it), everything else is.
 enum MailProblemText {
-    /// The mailbox's `lastError`: one or two sentences, never a password.
+    /// The problem in English, for job errors and logs: one or two sentences, never a password.
     static func text(for error: any Error) -> String {
-        if let unsupported = error as? MailboxActionUnsupported {
-            let text = unsupported.description
-            return text.prefix(1).uppercased() + String(text.dropFirst()) + "."
-        }
-        if let failure = error as? EWSAutodiscoveryFailure {
-            if refusedLogin(failure) { return text(for: .wrongPassword, service: .exchange, detail: "") }
-            return "Exchange Autodiscover found no EWS address for \(failure.emailAddress). Enter the EWS URL "
-                + "(for example https://mail.example.ru/EWS/Exchange.asmx) in the mailbox settings."
-        }
-        if let folder = error as? EWSFolderLookupError {
-            return folderText(for: folder)
-        }
-        if let connector = error as? IMAPConnectorError {
-            return "The mailbox refused the request: \(connector.description)."
-        }
-        if let imap = error as? IMAPError, let text = imapText(for: imap) {
-            return text
-        }
-        if let ews = error as? EWSError, case .invalidConfiguration(let detail) = ews {
-            return "The Exchange settings cannot be used: \(detail)."
-        }
-        if let storage = error as? StorageError {
-            return "Stored data could not be read (\(storage.description)); the sync will be tried again."
-        }
-        let problem = MailConnectionProblem(error)
-        return text(for: problem.kind, service: problem.service, detail: problem.detail)
+        problem(for: error).englishText
     }
 
-    static func text(for kind: MailConnectionProblem.Kind, service: MailConnectionProblem.Service?, detail: String) -> String {
-        let server = serverName(service)
+    /// The problem as a code and values, for the mailbox's `lastError` and a label action's
+    /// error (`MailProblem.stored`): the page words it in the reader's language.
+    static func problem(for error: any Error) -> MailProblem {
+        if let unsupported = error as? MailboxActionUnsupported {
+            return MailProblem(.actionUnsupported, values: [MailProblem.detail: unsupported.description])
+        }
+        if let failure = error as? EWSAutodiscoveryFailure {
+            if refusedLogin(failure) { return problem(for: .wrongPassword, service: .exchange, detail: "") }
+            return MailProblem(.autodiscoveryFailed, values: [MailProblem.address: failure.emailAddress])
+        }
+        if let folder = error as? EWSFolderLookupError {
+            return folderProblem(for: folder)
+        }
+        if let connector = error as? IMAPConnectorError {
+            switch connector {
+            case .itemNotFound:
+                return MailProblem(.messageGone, values: [MailProblem.detail: connector.description])
+            case .labelsNotSupported(let folder, _):
+                return MailProblem(.labelsNotSupported, values: [MailProblem.folder: folder, MailProblem.detail: connector.description])
+            default:
+                return MailProblem(.requestRefused, values: [MailProblem.detail: connector.description])
+            }
+        }
+        if let imap = error as? IMAPError, let imapFailure = imapProblem(for: imap) {
+            return imapFailure
+        }
+        if let ews = error as? EWSError, case .invalidConfiguration(let detail) = ews {
+            return MailProblem(.invalidConfiguration, values: [MailProblem.detail: detail])
+        }
+        if let storage = error as? StorageError {
+            return MailProblem(.storageError, values: [MailProblem.detail: storage.description])
+        }
+        let connection = MailConnectionProblem(error)
+        return problem(for: connection.kind, service: connection.service, detail: connection.detail)
+    }
+
+    static func problem(for kind: MailConnectionProblem.Kind, service: MailConnectionProblem.Service?, detail: String) -> MailProblem {
+        var values: [String: String] = [:]
+        if let service { values[MailProblem.service] = service.rawValue }
         switch kind {
         case .wrongPassword:
-            return "The \(server) refused the user name or password. Check them, save the mailbox again, and the sync will resume."
+            return MailProblem(.wrongPassword, values: values)
         case .appPasswordRequired:
-            return "Google refused the account password: this account uses 2-Step Verification. Create an app password "
-                + "(Google Account → Security → App passwords) and enter it here instead."
+            return MailProblem(.appPasswordRequired, values: values)
         case .tlsProblem:
-            return "A secure (TLS) connection to the \(server) could not be made: its certificate is not trusted, or TLS is "
-                + "not offered on this port. Check the port and TLS mode, or add the server's CA certificate." + suffix(detail)
+            values[MailProblem.detail] = detail
+            return MailProblem(.tlsProblem, values: values)
         case .hostUnreachable:
-            return "The \(server) could not be reached. Check the host name and port, and that the server is up." + suffix(detail)
+            values[MailProblem.detail] = detail
+            return MailProblem(.hostUnreachable, values: values)
         case .other:
-            return "The \(server) reported a problem." + suffix(detail)
+            values[MailProblem.detail] = detail
+            return MailProblem(.other, values: values)
         }
     }
 
@@ -122,29 +136,28 @@ enum MailProblemText {
     }
 
     /// What the owner does about a rule's folder Exchange does not have, or has more than once.
-    private static func folderText(for error: EWSFolderLookupError) -> String {
+    private static func folderProblem(for error: EWSFolderLookupError) -> MailProblem {
         switch error {
         case .notFound(let path):
-            return "There is no folder \"\(path)\" in the Exchange mailbox. Create it in Outlook, or change the folder in the category's rule."
+            return MailProblem(.folderNotFound, values: [MailProblem.path: path])
         case .ambiguous(let path, let name, let count):
-            return "The Exchange mailbox has \(count) folders called \"\(name)\". In the category's rule, give the folder's path from the "
-                + "top of the mailbox, for example Inbox/\(path)."
+            return MailProblem(.folderAmbiguous, values: [MailProblem.path: path, MailProblem.name: name, MailProblem.count: String(count)])
         }
     }
 
-    private static func imapText(for error: IMAPError) -> String? {
+    private static func imapProblem(for error: IMAPError) -> MailProblem? {
         switch error {
         case .timedOut:
-            return "The IMAP server did not answer in time; the sync will be tried again."
+            return MailProblem(.timedOut)
         case .connectionLost(let detail):
-            return "The connection to the IMAP server broke (\(detail)); the sync will be tried again."
+            return MailProblem(.connectionLost, values: [MailProblem.detail: detail])
         case .throttled:
-            return "The IMAP server asked us to slow down; the sync will be tried again later."
+            return MailProblem(.throttled)
         case .loginDisabled:
-            return "The IMAP server does not accept a password on this connection: choose TLS (port 993) or STARTTLS (port 143)."
+            return MailProblem(.loginDisabled)
         case .commandFailed(let failure):
             let said = failure.response.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            return "The IMAP server refused \(failure.command)" + (said.isEmpty ? "." : ": \(said)")
+            return MailProblem(.commandRefused, values: [MailProblem.command: failure.command, MailProblem.detail: said])
         default:
             return nil
         }
@@ -155,19 +168,5 @@ enum MailProblemText {
             if case .authenticationFailed = attempt.error { return true }
             return false
         }
-    }
-
-    private static func serverName(_ service: MailConnectionProblem.Service?) -> String {
-        switch service {
-        case .imap?: "IMAP server"
-        case .smtp?: "SMTP server"
-        case .exchange?: "Exchange server"
-        case nil: "mail server"
-        }
-    }
-
-    private static func suffix(_ detail: String) -> String {
-        let trimmed = detail.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? "" : " (\(String(trimmed.prefix(500))))"
     }
 }

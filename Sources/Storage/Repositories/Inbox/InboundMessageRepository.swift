@@ -426,6 +426,7 @@ public struct InboundMessageRepository: Sendable {
         if let from = filter.from { conditions.append("m.received_at >= \(bind: from)") }
         if let to = filter.to { conditions.append("m.received_at < \(bind: to)") }
         if filter.needsReview { conditions.append("c.needs_review = \(bind: true)") }
+        if filter.unclassified { conditions.append("c.id IS NULL") }
         if filter.failedLabelActions {
             conditions.append("EXISTS (SELECT 1 FROM label_actions f WHERE f.message_id = m.id AND f.status = 'failed')")
         }

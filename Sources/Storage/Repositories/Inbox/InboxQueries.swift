@@ -14,12 +14,14 @@ public struct InboxFilter: Sendable, Equatable {
     public var needsReview: Bool
     /// Only messages with a label action that finally failed.
     public var failedLabelActions: Bool
+    /// Only messages without a verdict yet.
+    public var unclassified: Bool
     /// Part of the sender's name or address or of the subject, in any letter case.
     public var search: String?
 
     public init(
         companyID: UUID? = nil, mailboxID: UUID? = nil, categoryID: UUID? = nil, from: Date? = nil, to: Date? = nil,
-        needsReview: Bool = false, failedLabelActions: Bool = false, search: String? = nil
+        needsReview: Bool = false, failedLabelActions: Bool = false, search: String? = nil, unclassified: Bool = false
     ) {
         self.companyID = companyID
         self.mailboxID = mailboxID
@@ -28,6 +30,7 @@ public struct InboxFilter: Sendable, Equatable {
         self.to = to
         self.needsReview = needsReview
         self.failedLabelActions = failedLabelActions
+        self.unclassified = unclassified
         self.search = search
     }
 }

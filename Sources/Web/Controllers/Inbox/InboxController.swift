@@ -27,6 +27,8 @@ struct InboxController {
 
     struct MessageRow {
         let id: String
+        /// The card, carrying the list to go back to.
+        let url: String
         let receivedAt: String
         let sender: String
         let senderAddress: String
@@ -84,6 +86,8 @@ struct InboxController {
         let totals: Totals
         let chart: ChartView?
         let pagination: Pagination
+        /// This list (filters and page), where "Classify again" comes back to.
+        let backURL: String
     }
 
     // MARK: List
@@ -97,6 +101,8 @@ struct InboxController {
         let filters = InboxFilters(query: request.uri.query)
         let cursorToken = FormData(urlEncoded: request.uri.query ?? "")["after"]
         let cursor = InboxCursor(token: cursorToken)
+        let listURL = filters.url(after: cursor?.token)
+        let cardQuery = InboxFilters.cardQuery(back: listURL)
 
         let mailboxes = try await services.mailboxes.list(scope)
         let categories = try await services.categories.list(scope)
@@ -108,7 +114,7 @@ struct InboxController {
         let mailboxNames = Dictionary(uniqueKeysWithValues: mailboxes.map { ($0.id, $0.displayName) })
         let categoryByID = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) })
         let rows = page.entries.map { (entry: InboxEntry) -> MessageRow in
-            Self.row(entry, mailboxNames: mailboxNames, categories: categoryByID, locale: locale, text: text)
+            Self.row(entry, mailboxNames: mailboxNames, categories: categoryByID, locale: locale, cardQuery: cardQuery, text: text)
         }
         let mailboxOptions = mailboxes.map { (mailbox: Mailbox) -> InboxViews.Option in
             InboxViews.Option(value: mailbox.id.uuidString, label: mailbox.displayName, selected: mailbox.id.uuidString == filters.mailbox)
@@ -125,18 +131,20 @@ struct InboxController {
             mailboxOptions: mailboxOptions, categoryOptions: categoryOptions,
             hasMailboxes: !mailboxes.isEmpty, canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
             canClassifyAgain: attention.unclassified > 0 && AccessPolicy.allows(member.role, .correctClassification),
-            totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination)
+            totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination,
+            backURL: listURL)
         return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context)
     }
 
     static func row(_ entry: InboxEntry, mailboxNames: [UUID: String], categories: [UUID: InboxCategory], locale: AppLocale,
-                    text: (String) -> String) -> MessageRow {
+                    cardQuery: String, text: (String) -> String) -> MessageRow {
         let message = entry.message
         let verdict = entry.classification
         let category = verdict?.categoryID.flatMap { categories[$0] }
         let snippet = message.snippet.split(whereSeparator: \.isNewline).joined(separator: " ")
         return MessageRow(
-            id: message.id.uuidString, receivedAt: DisplayFormat.dateTime(message.receivedAt, locale),
+            id: message.id.uuidString, url: "/inbox/\(message.id.uuidString)\(cardQuery)",
+            receivedAt: DisplayFormat.dateTime(message.receivedAt, locale),
             sender: message.fromName ?? message.fromAddress, senderAddress: message.fromAddress,
             subject: message.subject.isEmpty ? text("inbox_no_subject") : message.subject,
             snippet: snippet.count > snippetPreviewLength ? String(snippet.prefix(snippetPreviewLength)) + "…" : snippet,
@@ -189,11 +197,14 @@ struct InboxController {
         let statusLabel: String
         let attempts: Int
         let lastError: String?
+        /// The server's own words under `lastError`, when it said any.
+        let lastErrorDetail: String?
         let when: String
     }
 
     struct LinkedMessage {
         let id: String
+        let url: String
         let subject: String
         let sender: String
         let receivedAt: String
@@ -219,6 +230,14 @@ struct InboxController {
         let canCorrect: Bool
         let categoryChoices: [InboxViews.Option]
         let hasCategoryChoices: Bool
+        /// No choice is pre-selected: an empty "choose a category" option comes first, and the
+        /// select is required, so one click on Save cannot file the message by accident.
+        let needsChoice: Bool
+        /// The list this card was opened from (filters kept), or plain `/inbox`.
+        let backURL: String
+        /// The card's forms carry `back` on when the card has one.
+        let hasBack: Bool
+        let back: String
     }
 
     @Sendable func message(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -229,6 +248,8 @@ struct InboxController {
         _ = try context.require(.viewInbox)
         let locale = context.visitor.locale
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
+        let back = InboxFilters.validatedBack(FormData(urlEncoded: request.uri.query ?? "")["back"])
+        let cardQuery = InboxFilters.cardQuery(back: back)
         let message = detail.entry.message
         let verdict = detail.entry.classification
         let categories = try await services.categories.list(scope)
@@ -246,20 +267,23 @@ struct InboxController {
                 .filter { $0.id != message.id }
         }
         let currentCategory = verdict?.categoryID
+        // An unsure embedded verdict has no category: its best guess is the likeliest choice.
+        let preselected = currentCategory ?? verdict.flatMap { EmbeddedReason($0) }?.bestGuess
         let choices = categories.filter { $0.isActive || $0.id == currentCategory }.map { (category: InboxCategory) -> InboxViews.Option in
             InboxViews.Option(value: category.id.uuidString,
                               label: category.isActive ? category.name : "\(category.name) (\(text("categories_inactive")))",
-                              selected: category.id == currentCategory)
+                              selected: category.id == preselected)
         }
         let actions = detail.labelActions.map { (action: LabelAction) -> ActionRow in
-            ActionRow(
+            let problem = MailProblemFormat.text(action.lastError, localizer: services.renderer.localizer, locale: locale)
+            return ActionRow(
                 kindLabel: text("inbox_action_\(action.kind.rawValue)"), target: action.label.isEmpty ? nil : action.label,
                 status: action.status.rawValue, statusLabel: text("inbox_action_status_\(action.status.rawValue)"),
-                attempts: action.attempts, lastError: action.lastError,
+                attempts: action.attempts, lastError: problem?.sentence, lastErrorDetail: problem?.detail,
                 when: DisplayFormat.dateTime(action.doneAt ?? action.updatedAt, locale))
         }
         let answers = answered.map { (linked: InboundMessage) -> LinkedMessage in
-            LinkedMessage(id: linked.id.uuidString, subject: linked.subject.isEmpty ? text("inbox_no_subject") : linked.subject,
+            LinkedMessage(id: linked.id.uuidString, url: "/inbox/\(linked.id.uuidString)\(cardQuery)", subject: linked.subject.isEmpty ? text("inbox_no_subject") : linked.subject,
                           sender: linked.fromName ?? linked.fromAddress, receivedAt: DisplayFormat.dateTime(linked.receivedAt, locale))
         }
         let hasFailed = detail.labelActions.contains { $0.status == .failed && $0.mailboxID != nil }
@@ -275,7 +299,8 @@ struct InboxController {
             verdict: verdict.map { (verdict: MessageClassification) -> VerdictView in
                 VerdictView(
                     category: verdict.categoryID.flatMap { categoryByID[$0] }.map(InboxViews.chip),
-                    confidence: InboxViews.percent(verdict.confidence), reason: verdict.reason.isEmpty ? nil : verdict.reason,
+                    confidence: InboxViews.percent(verdict.confidence),
+                    reason: Self.reasonText(verdict, categories: categoryByID, localizer: services.renderer.localizer, locale: locale),
                     source: Self.sourceLabel(verdict.source, text: text), classifiedAt: DisplayFormat.dateTime(verdict.classifiedAt, locale),
                     needsReview: verdict.needsReview, isCorrected: verdict.isCorrected)
             },
@@ -283,8 +308,25 @@ struct InboxController {
             actions: actions, hasActions: !actions.isEmpty, hasFailedActions: hasFailed,
             canRetry: hasFailed && AccessPolicy.allows(member.role, .correctClassification),
             canCorrect: AccessPolicy.allows(member.role, .correctClassification),
-            categoryChoices: choices, hasCategoryChoices: !choices.isEmpty)
+            categoryChoices: choices, hasCategoryChoices: !choices.isEmpty, needsChoice: !choices.contains { $0.selected },
+            backURL: back ?? "/inbox", hasBack: back != nil, back: back ?? "")
         return services.renderer.page("inbox-message", titleKey: "title_inbox_message", content: view, request: request, context: context)
+    }
+
+    /// Why, in words: the embedded classifier's fixed reasons in the reader's language (its best
+    /// guess by the category's name), a model's as the model wrote it; nil when there is none.
+    static func reasonText(_ verdict: MessageClassification, categories: [UUID: InboxCategory], localizer: Localizer,
+                           locale: AppLocale) -> String? {
+        guard let embedded = EmbeddedReason(verdict) else { return verdict.reason.isEmpty ? nil : verdict.reason }
+        switch embedded {
+        case .sure:
+            return localizer.text("inbox_reason_embedded", locale)
+        case .unsure(let guess):
+            if let name = guess.flatMap({ categories[$0] })?.name {
+                return localizer.text("inbox_reason_embedded_best_guess", locale, values: ["category": name])
+            }
+            return localizer.text("inbox_reason_embedded_unsure", locale)
+        }
     }
 
     /// Who decided, in words: a model (provider and model), the embedded classifier, a person.
@@ -313,7 +355,7 @@ struct InboxController {
         guard let categoryID = UUID(uuidString: context.form["category_id"]),
               let category = try? await services.categories.find(categoryID, scope: scope) else {
             try await services.flash(context, .error, "flash_category_invalid")
-            return .seeOther("/inbox/\(id.uuidString)")
+            return .seeOther(Self.cardURL(id, context: context))
         }
         let previous = try await services.classifications.classification(forMessage: id, scope: scope)?.categoryID
         _ = try await services.classifications.correct(member, messageID: id, categoryID: category.id)
@@ -323,7 +365,7 @@ struct InboxController {
             "previous_category_id": previous?.uuidString ?? "",
         ])
         try await services.flash(context, .success, "flash_category_corrected")
-        return .seeOther("/inbox/\(id.uuidString)")
+        return .seeOther(Self.cardURL(id, context: context))
     }
 
     /// Gives the message's failed mailbox actions a fresh set of attempts, and has its mailbox's
@@ -339,7 +381,7 @@ struct InboxController {
         }
         await services.audit.record(kind: "inbox.labels_retried", identity: identity, context: context, details: ["message_id": id.uuidString])
         try await services.flash(context, .success, "flash_labels_retried")
-        return .seeOther("/inbox/\(id.uuidString)")
+        return .seeOther(Self.cardURL(id, context: context))
     }
 
     // MARK: Classifying again
@@ -363,6 +405,11 @@ struct InboxController {
         case .nothingWaiting, .backingOff:
             try await services.flash(context, .error, "flash_classify_again_nothing")
         }
-        return .seeOther("/inbox")
+        return .seeOther(InboxFilters.validatedBack(context.form["back"]) ?? "/inbox")
+    }
+
+    /// The message's card, still carrying the list it was opened from (the form's `back`).
+    static func cardURL(_ id: UUID, context: AppRequestContext) -> String {
+        "/inbox/\(id.uuidString)" + InboxFilters.cardQuery(back: InboxFilters.validatedBack(context.form["back"]))
     }
 }

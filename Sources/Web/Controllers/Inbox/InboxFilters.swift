@@ -12,6 +12,8 @@ struct InboxFilters {
     var to = ""
     var review = false
     var failed = false
+    /// Only messages without a verdict yet.
+    var unclassified = false
     var q = ""
 
     init() {}
@@ -25,6 +27,7 @@ struct InboxFilters {
         to = values["to"]
         review = !values["review"].isEmpty
         failed = !values["failed"].isEmpty
+        unclassified = !values["unclassified"].isEmpty
         q = values["q"].trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -33,11 +36,12 @@ struct InboxFilters {
             mailboxID: UUID(uuidString: mailbox), categoryID: UUID(uuidString: category),
             from: DisplayFormat.parseDay(from),
             to: DisplayFormat.parseDay(to).map { $0.addingTimeInterval(24 * 3600) },
-            needsReview: review, failedLabelActions: failed, search: q.isEmpty ? nil : String(q.prefix(200)))
+            needsReview: review, failedLabelActions: failed, search: q.isEmpty ? nil : String(q.prefix(200)),
+            unclassified: unclassified)
     }
 
     var isFiltered: Bool {
-        !mailbox.isEmpty || !category.isEmpty || !from.isEmpty || !to.isEmpty || review || failed || !q.isEmpty
+        !mailbox.isEmpty || !category.isEmpty || !from.isEmpty || !to.isEmpty || review || failed || unclassified || !q.isEmpty
     }
 
     /// `/inbox` with these filters, starting after `cursor` when given.
@@ -45,9 +49,27 @@ struct InboxFilters {
         var pairs = [("mailbox", mailbox), ("category", category), ("from", from), ("to", to), ("q", q)].filter { !$0.1.isEmpty }
         if review { pairs.append(("review", "1")) }
         if failed { pairs.append(("failed", "1")) }
+        if unclassified { pairs.append(("unclassified", "1")) }
         if let cursor { pairs.append(("after", cursor)) }
         let query = pairs.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
         return query.isEmpty ? "/inbox" : "/inbox?" + query
+    }
+
+    /// The list a message card goes back to, from its `back` parameter: only `/inbox` itself,
+    /// with or without a query, in printable ASCII (the list's own links are fully
+    /// percent-encoded). Anything else (another site, `//host`, another page) is refused, so
+    /// the parameter can never redirect anyone elsewhere.
+    static func validatedBack(_ raw: String) -> String? {
+        guard raw.count <= 2_000, raw == "/inbox" || raw.hasPrefix("/inbox?") else { return nil }
+        guard raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }) else { return nil }
+        return raw
+    }
+
+    /// The query a link to a message card carries so the card can go back to `back`: empty
+    /// for the plain list.
+    static func cardQuery(back: String?) -> String {
+        guard let back, back != "/inbox" else { return "" }
+        return "?back=" + encode(back)
     }
 
     /// Everything but unreserved ASCII percent-encoded (a space as %20, a `+` as %2B).

@@ -24,9 +24,11 @@ struct InboxProgressController {
         let lastSync: String?
         /// Why the mailbox is in error, or `null` when it is not (the page then hides the old reason).
         let lastError: String?
+        /// The server's own words under that reason, or `null`.
+        let lastErrorDetail: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, status, statusLabel, messagesStored, lastSyncAt, lastSync, lastError
+            case id, status, statusLabel, messagesStored, lastSyncAt, lastSync, lastError, lastErrorDetail
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -38,6 +40,7 @@ struct InboxProgressController {
             try container.encode(lastSyncAt, forKey: .lastSyncAt)
             try container.encode(lastSync, forKey: .lastSync)
             try container.encode(lastError, forKey: .lastError)
+            try container.encode(lastErrorDetail, forKey: .lastErrorDetail)
         }
     }
 
@@ -63,10 +66,12 @@ struct InboxProgressController {
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let iso = ISO8601DateFormatter()
         let mailboxes = try await services.mailboxes.list(scope).map { (mailbox: Mailbox) -> MailboxProgress in
-            MailboxProgress(
+            let problem = InboxViews.lastError(mailbox, localizer: services.renderer.localizer, locale: locale)
+            return MailboxProgress(
                 id: mailbox.id.uuidString, status: mailbox.status.rawValue, statusLabel: InboxViews.statusLabel(mailbox.status, text),
                 messagesStored: mailbox.messagesStored, lastSyncAt: mailbox.lastSyncAt.map { iso.string(from: $0) },
-                lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) }, lastError: InboxViews.lastError(mailbox, text))
+                lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) },
+                lastError: problem?.sentence, lastErrorDetail: problem?.detail)
         }
         let attention = try await services.inboundMessages.attentionCounts(scope)
         let jobs = try await services.jobs.counts(scope)

@@ -33,8 +33,10 @@ enum InboxViews {
 
     /// Why a mailbox is in error, or `nil` when it is not: a mailbox that recovered keeps its
     /// last error in the database, but no page shows it any more.
-    static func lastError(_ mailbox: Mailbox, _ text: (String) -> String) -> String? {
-        mailbox.status == .error ? (mailbox.lastError ?? text("mailbox_error_unknown")) : nil
+    static func lastError(_ mailbox: Mailbox, localizer: Localizer, locale: AppLocale) -> MailProblemFormat.Text? {
+        guard mailbox.status == .error else { return nil }
+        return MailProblemFormat.text(mailbox.lastError, kind: mailbox.kind, localizer: localizer, locale: locale)
+            ?? MailProblemFormat.Text(sentence: localizer.text("mailbox_error_unknown", locale), detail: nil)
     }
 
     /// "87 %": how sure the classifier was.

@@ -36,6 +36,8 @@ struct MailboxesController {
         let status: String
         let statusLabel: String
         let lastError: String?
+        /// The server's own words under `lastError`, when it said any.
+        let lastErrorDetail: String?
         let lastSync: String?
         let messagesStored: Int
         let isPaused: Bool
@@ -99,11 +101,13 @@ struct MailboxesController {
         let locale = context.visitor.locale
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let rows = try await services.mailboxes.list(.tenant(member)).map { (mailbox: Mailbox) -> MailboxRow in
-            MailboxRow(
+            let problem = InboxViews.lastError(mailbox, localizer: services.renderer.localizer, locale: locale)
+            return MailboxRow(
                 id: mailbox.id.uuidString, displayName: mailbox.displayName, address: mailbox.address.value,
                 kindLabel: InboxViews.kindLabel(mailbox.kind, text), status: mailbox.status.rawValue,
                 statusLabel: InboxViews.statusLabel(mailbox.status, text),
-                lastError: InboxViews.lastError(mailbox, text),
+                lastError: problem?.sentence,
+                lastErrorDetail: problem?.detail,
                 lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) },
                 messagesStored: mailbox.messagesStored, isPaused: mailbox.status == .paused)
         }

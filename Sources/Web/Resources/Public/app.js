@@ -67,6 +67,7 @@ document.addEventListener("DOMContentLoaded", function () {
       values[prefix + "messagesStored"] = mailbox.messagesStored;
       values[prefix + "lastSync"] = mailbox.lastSync;
       values[prefix + "lastError"] = mailbox.lastError;
+      values[prefix + "lastErrorDetail"] = mailbox.lastErrorDetail;
     });
     return values;
   }
