@@ -12,7 +12,7 @@ import Storage
 /// by a saved search's schedule then imports the companies that are not clients yet. The job
 /// (`ProspectSearchJob`) is a thin wrapper; tests call `run` directly.
 ///
-/// Providers: the tenant's own, else the platform's (`CompanyDataSources`), those that can
+/// Providers: per service the tenant's own key, else the platform's (`CompanyDataSources`), those that can
 /// search by OKVED code (`CompanyDataCapability.searchByOKVED`; today Checko). None: the run
 /// fails with that reason and no call is made.
 ///
