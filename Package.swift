@@ -269,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Storage", "Domain", "Workers", "TestSupport", "Observability",
+                "Web", "Storage", "Domain", "Workers", "TestSupport", "Observability", "ProviderFakes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // The reference our own template engine is checked against (TemplateEngineTests).
                 .product(name: "Mustache", package: "swift-mustache"),

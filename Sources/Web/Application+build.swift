@@ -66,6 +66,7 @@ enum WebAssembly {
         let auditTrail = AuditRepository(persistence: persistence)
         let sink = FanOutAuditSink(sinks: auditSinks ?? [auditTrail])
         let secretBox = SecretBox(keyring: keyring)
+        let companyDataProviders = CompanyDataProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: SystemStorageClock())
         return WebServices(
             persistence: persistence,
             renderer: try PageRenderer.fromBundle(),
@@ -98,7 +99,9 @@ enum WebAssembly {
             clients: ClientRepository(persistence: persistence),
             clientNotes: ClientNoteRepository(persistence: persistence, clock: SystemStorageClock()),
             enrichmentQuota: EnrichmentQuotaRepository(persistence: persistence, clock: SystemStorageClock()),
-            companyDataProviders: CompanyDataProviderSettingsRepository(persistence: persistence, secretBox: secretBox, clock: SystemStorageClock()),
+            companyDataProviders: companyDataProviders,
+            companyLookup: CompanyLookup(companyData: CompanyDataSources(
+                settings: companyDataProviders, platformDefaults: CompanyDataPlatformDefaults(environment: configuration.environment), audit: sink)),
             prospectSearches: ProspectSearchRepository(persistence: persistence),
             prospectScheduling: ProspectSearchScheduling(queue: JobQueue(persistence: persistence)),
             regions: try RegionCatalog.bundled(),

@@ -47,6 +47,9 @@ struct WebServices: Sendable {
     let enrichmentQuota: EnrichmentQuotaRepository
     /// The tenant's own company-data providers (keys sealed).
     let companyDataProviders: CompanyDataProviderSettingsRepository
+    /// One company by INN through the tenant's providers (per service its own key, else the
+    /// platform's): adding a client by hand looks it up first, free of quota.
+    let companyLookup: CompanyLookup
     /// Discovery: saved searches, their runs and results.
     let prospectSearches: ProspectSearchRepository
     /// The saved searches' schedules in the job queue.

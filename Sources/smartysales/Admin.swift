@@ -9,7 +9,7 @@ import Workers
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Platform administration.",
-        subcommands: [CreateSuperAdmin.self, Probe.self, SeedClients.self])
+        subcommands: [CreateSuperAdmin.self, Probe.self, SeedClients.self, SetQuota.self])
 }
 
 struct CreateSuperAdmin: AsyncParsableCommand {

@@ -12,8 +12,10 @@ import Testing
 @Suite struct ClientFlowTests {
     static let nbsp = "\u{00A0}"
 
+    /// No company-data service configured (``ClientLookupFlowTests`` has the registry look-up):
+    /// the client is added by its INN alone, with a notice, and enriched as asked.
     @Test func aClientIsAddedByAValidINNAndEnrichmentStarts() async throws {
-        try await TestApp.run { app, client in
+        try await TestApp.run(configure: { $0.environment = [:] }) { app, client in
             let anna = Browser(client)
             try await Flows.signUp(anna, email: "anna@romashka.ru")
             let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
@@ -36,7 +38,7 @@ import Testing
             #expect(try await app.services.clients.list(.tenant(member), ClientListQuery()).totalCount == 0, "nothing was added")
 
             // Sberbank's INN, pasted with spaces.
-            let added = try await anna.post("/clients", [("inn", "77 07 083893")], tokenFrom: "/clients/new")
+            let added = try await anna.post("/clients", [("inn", "77 07 083893"), ("enrich_now", "1")], tokenFrom: "/clients/new")
             #expect(added.status == .seeOther)
             let page = try await app.services.clients.list(.tenant(member), ClientListQuery())
             #expect(page.totalCount == 1)
@@ -52,7 +54,7 @@ import Testing
 
             let card = try await anna.get("/clients/\(stored.id.uuidString)")
             #expect(card.status == .ok)
-            #expect(card.text.contains(InboxFixtures.html(app, "flash_client_added", .ru)))
+            #expect(card.text.contains(InboxFixtures.html(app, "flash_client_added_unchecked", .ru)), "the notice says it was not looked up")
             #expect(card.text.contains(ClientFixtures.sberbankINN))
             #expect(card.text.contains(InboxFixtures.html(app, "enrichment_state_pending", .ru)))
 

@@ -26,7 +26,8 @@ import Testing
             #expect(empty.text.contains(InboxFixtures.html(app, "company_data_platform_default", .ru)), "what happens without a key of one's own")
             for kind in CompanyDataProviderKind.allCases {
                 #expect(empty.text.contains(InboxFixtures.html(app, "company_data_about_\(kind.rawValue)", .ru)), "what \(kind) gives")
-                #expect(empty.text.contains("href=\"/settings/company-data/new?kind=\(kind.rawValue)\""))
+                #expect(empty.text.contains("href=\"/settings/company-data/new?kind=\(kind.rawValue)\"") == kind.isAvailable,
+                        "only a service that works can be added: \(kind)")
             }
             let form = try await anna.get("/settings/company-data/new?kind=checko")
             #expect(form.status == .ok)
@@ -164,6 +165,43 @@ import Testing
             #expect(theirs.status == .ok)
             #expect(!theirs.text.contains("Ромашка Софт"))
             #expect(theirs.text.contains("data-quota=\"used\">0<"))
+        }
+    }
+
+    @Test func rusprofileIsShownAsNotAvailableAndCannotBeSaved() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let list = try await anna.get("/settings/company-data")
+            #expect(list.text.contains("data-unavailable>\(InboxFixtures.html(app, "company_data_not_available", .ru))</span>"))
+
+            let form = try await anna.get("/settings/company-data/new?kind=rusprofile")
+            #expect(form.status == .ok)
+            #expect(form.text.contains(InboxFixtures.html(app, "company_data_form_unavailable", .ru)))
+            #expect(form.text.contains("<option value=\"rusprofile\" selected disabled>"))
+            #expect(form.text.contains("class=\"button button-primary\" disabled>"), "saving is off")
+            let checko = try await anna.get("/settings/company-data/new?kind=checko")
+            #expect(!checko.text.contains("class=\"button button-primary\" disabled>"), "control: another service can be saved")
+
+            // A post made anyway is refused with the reason, and nothing is stored.
+            let refused = try await anna.post("/settings/company-data", [("kind", "rusprofile"), ("base_url", ""), ("is_enabled", "1"),
+                                                                          ("api_key", "rusprofile-contract-key-0123")], tokenFrom: "/settings/company-data/new")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains(InboxFixtures.html(app, "validation_company_data_provider_unavailable", .ru)))
+            #expect(try await app.services.companyDataProviders.list(.tenant(member)).isEmpty)
+
+            // A Rusprofile key stored before this cannot be saved again either; it can be deleted.
+            let old = try await app.services.companyDataProviders.save(member, id: nil, kind: .rusprofile, baseURL: nil, isEnabled: true,
+                                                                       apiKey: "rusprofile-contract-key-0123")
+            let edit = try await anna.post("/settings/company-data/\(old.id.uuidString)", [("base_url", ""), ("api_key", "")],
+                                           tokenFrom: "/settings/company-data/\(old.id.uuidString)/edit")
+            #expect(edit.status == .unprocessableContent)
+            #expect(edit.text.contains(InboxFixtures.html(app, "validation_company_data_provider_unavailable", .ru)))
+            #expect(try await app.services.companyDataProviders.find(old.id, scope: .tenant(member)).isEnabled, "unchanged")
+            let deleted = try await anna.post("/settings/company-data/\(old.id.uuidString)/delete", [], tokenFrom: "/settings/company-data")
+            #expect(deleted.status == .seeOther)
+            #expect(try await app.services.companyDataProviders.list(.tenant(member)).isEmpty)
         }
     }
 }

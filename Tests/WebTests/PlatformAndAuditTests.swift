@@ -32,6 +32,48 @@ import Testing
         }
     }
 
+    @Test func theSuperAdminSetsATenantsMonthlyQuotaAndItIsAudited() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@a.ru", company: "Альфа")
+            try await Flows.signUp(Browser(client), email: "owen@b.ru", company: "Бета")
+            let member = try await InboxFixtures.member(app, email: "anna@a.ru")
+            let owen = try await InboxFixtures.member(app, email: "owen@b.ru")
+            let root = try await ClientFixtures.superAdmin(app, client)
+            let tenantPath = "/admin/tenants/\(member.companyID.uuidString)"
+            let page = try await root.get(tenantPath)
+            #expect(page.text.contains("action=\"\(tenantPath)/quota\""))
+            #expect(page.text.contains("name=\"monthly_limit\""))
+            #expect(page.text.contains("value=\"\(EnrichmentQuota.defaultMonthlyLimit)\""), "the current limit is filled in")
+
+            // Not a number: a field error, nothing changed.
+            let wrong = try await root.post("\(tenantPath)/quota", [("monthly_limit", "много")], tokenFrom: tenantPath)
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.text.contains(InboxFixtures.html(app, "validation_quota_limit", .ru)))
+            #expect(wrong.text.contains("value=\"много\""))
+            #expect(try await app.services.enrichmentQuota.quota(companyID: member.companyID).limit == EnrichmentQuota.defaultMonthlyLimit)
+
+            let saved = try await root.post("\(tenantPath)/quota", [("monthly_limit", "2 500")], tokenFrom: tenantPath)
+            #expect(saved.status == .seeOther && saved.location == tenantPath)
+            #expect(try await app.services.enrichmentQuota.quota(companyID: member.companyID).limit == 2_500)
+            #expect(try await app.services.enrichmentQuota.quota(companyID: owen.companyID).limit == EnrichmentQuota.defaultMonthlyLimit, "one tenant only")
+            let after = try await root.get(tenantPath)
+            #expect(after.text.contains("value=\"2500\""))
+            #expect(after.text.contains(InboxFixtures.html(app, "flash_quota_saved", .ru)))
+            let events = try await app.services.auditTrail.list(.tenant(member), filter: AuditFilter(kind: PlatformController.quotaAuditKind), page: 1, pageSize: 10).events
+            let event = try #require(events.first)
+            #expect(events.count == 1)
+            #expect(event.companyID == member.companyID && event.actor == "root@platform.ru")
+            #expect(event.details["from"] == "1000" && event.details["to"] == "2500")
+
+            // Nobody else may: the tenant's own owner gets a 404, as for every console page.
+            let forbidden = try await anna.post("\(tenantPath)/quota", [("monthly_limit", "999999")], tokenFrom: "/dashboard")
+            #expect(forbidden.status == .notFound)
+            #expect(try await app.services.enrichmentQuota.quota(companyID: member.companyID).limit == 2_500)
+            #expect(try await root.post("/admin/tenants/\(UUID().uuidString)/quota", [("monthly_limit", "5")], tokenFrom: tenantPath).status == .notFound)
+        }
+    }
+
     @Test func everyRequestIsAuditedWithSecretsMasked() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

@@ -139,3 +139,53 @@ def test_sync_interval_is_checked_before_anything_starts():
         help_text = run(binary, data_dir, command, "--help").stdout
         assert "--sync-interval-seconds" in help_text, help_text
         assert "--sync-batch-size" not in help_text, "the test-only option stays out of the help"
+
+
+def test_set_quota_changes_one_company_and_refuses_what_it_cannot_resolve():
+    binary = os.environ["SMARTYSALES_BIN"]
+    data_dir = tempfile.mkdtemp(prefix="smartysales-quota-")
+    server = Server(binary, data_dir, free_port(), None)
+    server.start()
+    try:
+        import http.cookiejar
+        import re
+        for email, company in [("anna@romashka.ru", "Ромашка"), ("boris@lotos.ru", "Лотос"), ("olga@lotos-spb.ru", "Лотос")]:
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            page = opener.open(server.base + "/signup").read().decode()
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            data = urllib.parse.urlencode({
+                "full_name": "Анна Петрова", "email": email, "password": "tenant owner phrase 1", "password_confirm": "tenant owner phrase 1",
+                "company_name": company, "company_description": "", "locale": "ru", "csrf_token": token}).encode()
+            opener.open(server.base + "/signup", data=data)
+    finally:
+        server.stop()
+
+    import sqlite3
+
+    def limits():
+        with sqlite3.connect(os.path.join(data_dir, "smartysales.sqlite")) as db:
+            return sorted(db.execute("SELECT name, enrichment_monthly_limit FROM companies").fetchall())
+
+    assert limits() == [("Лотос", 1000), ("Лотос", 1000), ("Ромашка", 1000)]
+    by_name = run(binary, data_dir, "admin", "set-quota", "--company", "Ромашка", "--limit", "250")
+    assert by_name.returncode == 0, by_name.stderr
+    assert "1000 -> 250" in by_name.stdout
+    assert limits() == [("Лотос", 1000), ("Лотос", 1000), ("Ромашка", 250)]
+
+    # Two companies share the name: refused, with their ids to choose from; then by id.
+    shared = run(binary, data_dir, "admin", "set-quota", "--company", "Лотос", "--limit", "5")
+    assert shared.returncode != 0 and "2 companies" in shared.stderr
+    lotos_id = re.search(r"([0-9A-F]{8}-[0-9A-F-]{27})", shared.stderr).group(1)
+    by_id = run(binary, data_dir, "admin", "set-quota", "--company", lotos_id, "--limit", "0")
+    assert by_id.returncode == 0, by_id.stderr
+    assert limits() == [("Лотос", 0), ("Лотос", 1000), ("Ромашка", 250)]
+
+    unknown = run(binary, data_dir, "admin", "set-quota", "--company", "Василёк", "--limit", "5")
+    assert unknown.returncode != 0 and "no company" in unknown.stderr
+    bad = run(binary, data_dir, "admin", "set-quota", "--company", "Ромашка", "--limit", "lots")
+    assert bad.returncode != 0 and "--limit" in bad.stderr
+    assert limits() == [("Лотос", 0), ("Лотос", 1000), ("Ромашка", 250)], "refusals change nothing"
+
+    with sqlite3.connect(os.path.join(data_dir, "smartysales.sqlite")) as db:
+        audited = db.execute("SELECT COUNT(*) FROM audit_events WHERE kind = 'platform.quota_changed'").fetchone()[0]
+    assert audited == 2, "each change is on the audit trail"

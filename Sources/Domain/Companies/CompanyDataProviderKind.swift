@@ -5,6 +5,13 @@ public enum CompanyDataProviderKind: String, Sendable, Hashable, Codable, CaseIt
     /// Contract-only business API: see `RusprofileProvider`.
     case rusprofile
     case apiFNS = "api_fns"
+
+    /// Whether a tenant can add a key for this service and have it used. Rusprofile cannot yet:
+    /// its API could not be verified against documentation, so its adapter does nothing and a
+    /// key for it would only look like a working source.
+    public var isAvailable: Bool {
+        self != .rusprofile
+    }
 }
 
 /// What a provider can do. A call outside its capabilities throws `CompanyDataError.unsupported`.

@@ -26,6 +26,20 @@ public struct CompanyRepository: Sendable {
         return try model.toDomain()
     }
 
+    /// The companies an operator's command means by `reference`: the one with that id, else
+    /// every company with exactly that name (trimmed; names are not unique, so the caller
+    /// refuses more than one). Platform tooling only: it reads across tenants.
+    public func companies(matching reference: String) async throws -> [Company] {
+        let text = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return [] }
+        let db = persistence.database
+        if let id = UUID(uuidString: text) {
+            guard let model = try await CompanyModel.find(id, on: db) else { return [] }
+            return [try model.toDomain()]
+        }
+        return try await CompanyModel.query(on: db).filter(\.$name == text).sort(\.$createdAt).all().map { try $0.toDomain() }
+    }
+
     /// Every tenant with its head count and latest audit activity, for the platform console.
     public func listAllForPlatform(_ scope: TenantScope) async throws -> [TenantSummary] {
         guard case .platform = scope else { throw StorageError.platformScopeRefused }

@@ -2,8 +2,8 @@ import CompanyData
 import Domain
 import Foundation
 
-/// The platform's company-data providers, from environment variables, for tenants that have no
-/// keys of their own:
+/// The platform's company-data providers, from environment variables, for the services a tenant
+/// has no key of its own for:
 ///
 /// - `SMARTYSALES_DADATA_API_KEY`, `SMARTYSALES_DADATA_BASE_URL`
 /// - `SMARTYSALES_CHECKO_API_KEY`, `SMARTYSALES_CHECKO_BASE_URL`

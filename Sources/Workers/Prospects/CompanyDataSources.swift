@@ -7,8 +7,10 @@ import Observability
 import Storage
 
 /// The company-data providers one tenant's enrichment asks, in order: the tenant's own (keys
-/// sealed by SecretBox, in the order the tenant set), else the platform's defaults from the
-/// environment, else none — and then web search alone does the work.
+/// sealed by SecretBox, in the order the tenant set), then, for every service the tenant has no
+/// enabled key of its own for, the platform's default from the environment. The choice is per
+/// service: a tenant with only a DaData key still gets the platform's Checko. No provider at
+/// all: web search alone does the work.
 ///
 /// Every adapter shares the process's `HTTPClient` and reports each call to the audit trail
 /// with the tenant on it (`AuditCompanyDataUsageRecorder`). Adapters are cheap values, built
@@ -34,15 +36,26 @@ public struct CompanyDataSources: Sendable {
         providers(for: configurations(try await settings.credentials(companyID: companyID), companyID: companyID), companyID: companyID)
     }
 
-    /// The tenant's own credentials as configurations, or the platform's when it has none; each
-    /// stamped with the tenant for the usage events.
+    /// The tenant's own credentials as configurations, followed by the platform's for the
+    /// services the tenant has no key for; each stamped with the tenant for the usage events.
     public func configurations(_ credentials: [CompanyDataProviderCredentials], companyID: UUID) -> [CompanyDataProviderConfiguration] {
-        let chosen = credentials.isEmpty ? platformDefaults.configurations : credentials.map(Self.configuration)
+        let chosen = Self.perService(own: credentials.map(Self.configuration), platform: platformDefaults.configurations)
         return chosen.map { configuration in
             var stamped = configuration
             stamped.tenantID = companyID.uuidString
             return stamped
         }
+    }
+
+    /// Per service, the tenant's key wins and the platform's fills in: `own` in its order, then
+    /// the platform's providers whose service `own` does not cover. Services no tenant can use
+    /// yet (`CompanyDataProviderKind.isAvailable`) are left out, so an old Rusprofile key
+    /// neither counts as a source nor hides anything.
+    public static func perService(own: [CompanyDataProviderConfiguration], platform: [CompanyDataProviderConfiguration])
+        -> [CompanyDataProviderConfiguration] {
+        let usable = own.filter { $0.kind.isAvailable }
+        let covered = Set(usable.map(\.kind))
+        return usable + platform.filter { $0.kind.isAvailable && !covered.contains($0.kind) }
     }
 
     /// Adapters for `configurations`, reporting to the audit trail for `companyID`.

@@ -13,7 +13,7 @@ import Storage
 /// tenant did not dismiss (delete as clients). The job (`ProspectSearchJob`) is a thin wrapper;
 /// tests call `run` directly.
 ///
-/// Providers: the tenant's own, else the platform's (`CompanyDataSources`), those that can
+/// Providers: per service the tenant's own key, else the platform's (`CompanyDataSources`), those that can
 /// search by OKVED code (`CompanyDataCapability.searchByOKVED`; today Checko). None: the run
 /// fails with that reason and no call is made.
 ///

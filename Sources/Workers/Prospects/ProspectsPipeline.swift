@@ -26,7 +26,7 @@ public struct ProspectsPipeline: Sendable {
     ///   - httpClient: providers and LLMs; the process's, never shut down here.
     ///   - llmConfigurations: which LLMs search the web for a tenant; by default the tenant's own
     ///     (`TenantLLMConfigurationSource`), else the platform's from the environment, else none.
-    ///   - companyDataDefaults: the platform's providers for tenants without keys of their own.
+    ///   - companyDataDefaults: the platform's providers, used per service where a tenant has no key of its own.
     ///   - quotas: the tenants' monthly allowances; the repository by default.
     ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
     ///   - discoveryLimits: page size and caps of a discovery run (tests page one company at a time).

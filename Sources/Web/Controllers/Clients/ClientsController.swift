@@ -5,9 +5,9 @@ import Storage
 import Workers
 
 /// The tenant's clients: the list with its filters, order and pages, adding a client by INN
-/// (which starts its enrichment at once), the client card, moving a client along the pipeline,
-/// and removing it. Everyone in the tenant reads; managers and up change; owners and admins
-/// remove. Another tenant's client is a 404 before any role is looked at.
+/// (looked up in the registries first, enriched at once when asked), the client card, moving a
+/// client along the pipeline, and removing it. Everyone in the tenant reads; managers and up
+/// change; owners and admins remove. Another tenant's client is a 404 before any role is looked at.
 struct ClientsController {
     let services: WebServices
 
@@ -20,11 +20,14 @@ struct ClientsController {
         group.post("/clients/{id}/delete", use: delete)
     }
 
-    /// The add form's only field.
+    /// The add form's INN field.
     static let innField = "inn"
+    /// The add form's "enrich now" checkbox (ticked by default).
+    static let enrichField = "enrich_now"
 
     struct NewClientView {
         let inn: String
+        let enrichNow: Bool
         let errors: [String: String]
         let hasErrors: Bool
         /// The card of the client that already has this INN.
@@ -51,31 +54,62 @@ struct ClientsController {
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(client: .work)
-        return newPage(request, context, inn: "", errors: FieldErrors(), existing: nil, status: .ok)
+        return newPage(request, context, inn: "", enrichNow: true, errors: FieldErrors(), existing: nil, status: .ok)
     }
 
-    /// Checks the INN's digits, adds the company with nothing known but its INN, and has
-    /// enrichment fill in the rest (registry data, contacts, decision makers).
+    /// Checks the INN's digits and looks the company up in the registries (a free look-up, not
+    /// an enrichment: nothing is charged). A company no registry knows is a field error and
+    /// nothing is stored; a found one is stored with its registry data; with no provider to
+    /// ask (or none answering) the client is added by its INN alone, with a notice. Enrichment
+    /// is queued only when "enrich now" is ticked.
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (identity, member) = try context.require(client: .work)
         let typed = context.form[Self.innField]
+        let enrichNow = context.form.has(Self.enrichField)
         var errors = FieldErrors()
         guard let number = FormRules.inn(typed, field: Self.innField, into: &errors) else {
-            return newPage(request, context, inn: typed, errors: errors, existing: nil, status: .unprocessableContent)
+            return newPage(request, context, inn: typed, enrichNow: enrichNow, errors: errors, existing: nil, status: .unprocessableContent)
+        }
+        // An INN already among the clients needs no look-up.
+        if let existing = try await existingClient(inn: number.digits, member: member) {
+            return newPage(request, context, inn: typed, enrichNow: enrichNow, errors: FieldErrors([Self.innField: "validation_client_exists"]),
+                           existing: existing, status: .unprocessableContent)
+        }
+        let record: CompanyRecord
+        let lookup: String
+        switch try await services.companyLookup.find(number, companyID: member.companyID) {
+        case .found(let found):
+            record = found
+            lookup = "found"
+        case .notFound:
+            return newPage(request, context, inn: typed, enrichNow: enrichNow, errors: FieldErrors([Self.innField: "validation_client_unknown_company"]),
+                           existing: nil, status: .unprocessableContent)
+        case .unchecked:
+            record = CompanyRecord(inn: number.digits)
+            lookup = "unchecked"
         }
         let client: Client
         do {
-            client = try await services.clients.create(member, record: CompanyRecord(inn: number.digits), origin: .manual)
+            client = try await services.clients.create(member, record: record, origin: .manual)
         } catch StorageError.alreadyExists {
             let existing = try await existingClient(inn: number.digits, member: member)
-            return newPage(request, context, inn: typed, errors: FieldErrors([Self.innField: "validation_client_exists"]),
+            return newPage(request, context, inn: typed, enrichNow: enrichNow, errors: FieldErrors([Self.innField: "validation_client_exists"]),
                            existing: existing, status: .unprocessableContent)
         }
-        try await ClientEnrichmentJob.enqueue(clientIDs: [client.id], companyID: member.companyID, clients: services.clients, queue: services.jobs)
+        if enrichNow {
+            try await ClientEnrichmentJob.enqueue(clientIDs: [client.id], companyID: member.companyID, clients: services.clients, queue: services.jobs)
+        }
         await services.audit.record(kind: "client.created", identity: identity, context: context, details: [
-            "client_id": client.id.uuidString, "inn": client.inn, "origin": client.origin.rawValue,
+            "client_id": client.id.uuidString, "inn": client.inn, "origin": client.origin.rawValue, "lookup": lookup,
+            "enrich_now": enrichNow ? "yes" : "no",
         ])
-        try await services.flash(context, .success, "flash_client_added")
+        let flash = switch (lookup == "found", enrichNow) {
+        case (true, true): "flash_client_added"
+        case (true, false): "flash_client_added_not_enriched"
+        case (false, true): "flash_client_added_unchecked"
+        case (false, false): "flash_client_added_unchecked_not_enriched"
+        }
+        try await services.flash(context, .success, flash)
         return .seeOther("/clients/\(client.id.uuidString)")
     }
 
@@ -127,10 +161,10 @@ struct ClientsController {
         return page.clients.first { $0.inn == inn }
     }
 
-    private func newPage(_ request: Request, _ context: AppRequestContext, inn: String, errors: FieldErrors, existing: ClientSummary?,
+    private func newPage(_ request: Request, _ context: AppRequestContext, inn: String, enrichNow: Bool, errors: FieldErrors, existing: ClientSummary?,
                          status: HTTPResponse.Status) -> Response {
         let messages = services.renderer.localizer.messages(errors, context.visitor.locale)
-        let view = NewClientView(inn: inn, errors: messages, hasErrors: !messages.isEmpty,
+        let view = NewClientView(inn: inn, enrichNow: enrichNow, errors: messages, hasErrors: !messages.isEmpty,
                                  existingClientURL: existing.map { "/clients/\($0.id.uuidString)" }, existingClientName: existing?.name)
         return services.renderer.page("client-new", titleKey: "title_client_new", content: view, request: request, context: context, status: status)
     }

@@ -7,7 +7,8 @@ import Storage
 /// Rusprofile, api-fns). Owners and admins only: API keys pass through these forms. A stored key
 /// is never put into a page, not even as a placeholder; the list shows its last four characters.
 /// Without a key of its own for a service, the tenant uses the platform's key for it, when the
-/// operator configured one.
+/// operator configured one. Rusprofile is listed but cannot be saved
+/// (`CompanyDataProviderKind.isAvailable`): its API could not be verified against documentation.
 struct CompanyDataProvidersController {
     let services: WebServices
 
@@ -36,6 +37,15 @@ struct CompanyDataProvidersController {
         let label: String
         let about: String
         let hasKey: Bool
+        let isAvailable: Bool
+    }
+
+    /// A service in the add form's list; one not available yet is shown but cannot be chosen.
+    struct KindOption {
+        let value: String
+        let label: String
+        let selected: Bool
+        let disabled: Bool
     }
 
     struct ListView {
@@ -52,7 +62,9 @@ struct CompanyDataProvidersController {
         let form: CompanyDataProviderForm
         let kindLabel: String
         let kindAbout: String
-        let kindOptions: [InboxViews.Option]
+        let kindOptions: [KindOption]
+        /// The service cannot be saved yet: the form says so and its button is off.
+        let isUnavailable: Bool
         let keyHint: String?
         let errors: [String: String]
         let errorSummary: [String]
@@ -72,9 +84,10 @@ struct CompanyDataProvidersController {
         }
         let taken = Set(providers.map(\.kind))
         let infos = CompanyDataProviderKind.allCases.map { (kind: CompanyDataProviderKind) -> ServiceInfo in
-            ServiceInfo(kind: kind.rawValue, label: Self.label(kind, text), about: Self.about(kind, text), hasKey: taken.contains(kind))
+            ServiceInfo(kind: kind.rawValue, label: Self.label(kind, text), about: Self.about(kind, text), hasKey: taken.contains(kind),
+                        isAvailable: kind.isAvailable)
         }
-        let addOptions = CompanyDataProviderKind.allCases.filter { !taken.contains($0) }.map { (kind: CompanyDataProviderKind) -> InboxViews.Option in
+        let addOptions = CompanyDataProviderKind.allCases.filter { $0.isAvailable && !taken.contains($0) }.map { (kind: CompanyDataProviderKind) -> InboxViews.Option in
             InboxViews.Option(value: kind.rawValue, label: Self.label(kind, text), selected: false)
         }
         let view = ListView(providers: rows, hasProviders: !rows.isEmpty, serviceInfos: infos, addOptions: addOptions, canAdd: !addOptions.isEmpty)
@@ -94,6 +107,7 @@ struct CompanyDataProvidersController {
         let form = CompanyDataProviderForm(context.form, base: CompanyDataProviderForm(), kindIsFixed: false)
         var errors = FieldErrors()
         let parsed = form.validated(into: &errors)
+        Self.refuseUnavailable(parsed?.kind, into: &errors)
         let key = CompanyDataProviderForm.key(context.form, into: &errors)
         if key.isEmpty { errors.add(CompanyDataProviderForm.keyField, "validation_required") }
         guard errors.isEmpty, let settings = parsed else {
@@ -117,6 +131,7 @@ struct CompanyDataProvidersController {
         let form = CompanyDataProviderForm(context.form, base: CompanyDataProviderForm(stored), kindIsFixed: true)
         var errors = FieldErrors()
         let parsed = form.validated(into: &errors)
+        Self.refuseUnavailable(parsed?.kind, into: &errors)
         let key = CompanyDataProviderForm.key(context.form, into: &errors)
         if let settings = parsed, key.isEmpty, settings.baseURL != stored.baseURL {
             errors.add(CompanyDataProviderForm.keyField, "validation_llm_key_for_new_server")
@@ -172,6 +187,12 @@ struct CompanyDataProvidersController {
         return (identity, member, stored)
     }
 
+    /// A key for a service that is not available yet is refused, new or stored: it would only
+    /// look like a working source.
+    static func refuseUnavailable(_ kind: CompanyDataProviderKind?, into errors: inout FieldErrors) {
+        if let kind, !kind.isAvailable { errors.add("kind", "validation_company_data_provider_unavailable") }
+    }
+
     static func label(_ kind: CompanyDataProviderKind, _ text: (String) -> String) -> String {
         text("company_source_\(kind.rawValue)")
     }
@@ -186,13 +207,15 @@ struct CompanyDataProvidersController {
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let messages = services.renderer.localizer.messages(errors, locale)
         let kind = CompanyDataProviderKind(rawValue: form.kind)
-        let options = CompanyDataProviderKind.allCases.map { (option: CompanyDataProviderKind) -> InboxViews.Option in
-            InboxViews.Option(value: option.rawValue, label: Self.label(option, text), selected: option.rawValue == form.kind)
+        let options = CompanyDataProviderKind.allCases.map { (option: CompanyDataProviderKind) -> KindOption in
+            KindOption(value: option.rawValue,
+                       label: option.isAvailable ? Self.label(option, text) : "\(Self.label(option, text)) (\(text("company_data_not_available")))",
+                       selected: option.rawValue == form.kind, disabled: !option.isAvailable)
         }
         let view = FormView(
             isNew: stored == nil, action: stored.map { "/settings/company-data/\($0.id.uuidString)" } ?? "/settings/company-data",
             form: form, kindLabel: kind.map { Self.label($0, text) } ?? form.kind, kindAbout: kind.map { Self.about($0, text) } ?? "",
-            kindOptions: options, keyHint: stored.flatMap { $0.keyHint.isEmpty ? nil : $0.keyHint },
+            kindOptions: options, isUnavailable: !(kind?.isAvailable ?? true), keyHint: stored.flatMap { $0.keyHint.isEmpty ? nil : $0.keyHint },
             errors: messages, errorSummary: Array(Set(messages.values)).sorted(), hasErrors: !messages.isEmpty)
         return services.renderer.page("company-data-provider-form", titleKey: stored == nil ? "title_company_data_new" : "title_company_data_edit",
                                       content: view, request: request, context: context, status: status)
