@@ -35,6 +35,9 @@ import Testing
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
             used.formUnion(text.matches(of: /"((?:validation|flash|title|login|error|account)_[a-z0-9_]+)"/).map { String($0.output.1) })
         }
+        // A mail problem's code (`login_disabled`) is not a key itself: its sentence is
+        // `mailbox_problem_<code>`, which InboxTriageFlowTests checks for every code.
+        used.subtract(MailProblem.Code.allCases.map(\.rawValue).filter { known.contains("mailbox_problem_\($0)") })
         for role in Role.allCases { used.insert("roles_\(role.rawValue)") }
         used.insert("roles_super_admin")
         for status in ["not_found", "server", "forbidden", "too_large", "bad_request"] {

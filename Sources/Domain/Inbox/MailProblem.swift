@@ -66,7 +66,9 @@ public struct MailProblem: Sendable, Hashable {
             case .tlsProblem, .hostUnreachable, .other, .actionUnsupported, .messageGone, .requestRefused,
                  .invalidConfiguration, .storageError, .connectionLost:
                 [MailProblem.detail]
-            case .autodiscoveryFailed: [MailProblem.address]
+            // The address Autodiscover was asked for goes under the sentence, which the
+            // connection test shows too, where no address is filled in.
+            case .autodiscoveryFailed: [MailProblem.detail]
             case .folderNotFound: [MailProblem.path]
             case .folderAmbiguous: [MailProblem.path, MailProblem.name, MailProblem.count]
             case .labelsNotSupported: [MailProblem.folder, MailProblem.detail]
@@ -196,7 +198,7 @@ public struct MailProblem: Sendable, Hashable {
         case .other:
             return "The \(server) reported a problem." + suffix
         case .autodiscoveryFailed:
-            return "Exchange Autodiscover found no EWS address for \(values[Self.address] ?? ""). Enter the EWS URL "
+            return "Exchange Autodiscover found no EWS address for \(values[Self.detail] ?? ""). Enter the EWS URL "
                 + "(for example https://mail.example.ru/EWS/Exchange.asmx) in the mailbox settings."
         case .actionUnsupported:
             return detail.prefix(1).uppercased() + String(detail.dropFirst()) + "."

@@ -20,7 +20,7 @@ enum MailProblemText {
         }
         if let failure = error as? EWSAutodiscoveryFailure {
             if refusedLogin(failure) { return problem(for: .wrongPassword, service: .exchange, detail: "") }
-            return MailProblem(.autodiscoveryFailed, values: [MailProblem.address: failure.emailAddress])
+            return MailProblem(.autodiscoveryFailed, values: [MailProblem.detail: failure.emailAddress])
         }
         if let folder = error as? EWSFolderLookupError {
             return folderProblem(for: folder)
