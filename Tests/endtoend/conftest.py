@@ -23,17 +23,28 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The platform's LLM settings (Sources/Workers/Inbox/LLMConfigurationSource.swift): never taken
+# from the caller's environment, so no test reaches a real provider and "no key" means the
+# embedded classifier; a test that wants a model passes its fake's through `environment`.
+LLM_VARIABLES = tuple(f"SMARTYSALES_{provider}_{name}" for provider in ("OPENAI", "ANTHROPIC", "DEEPSEEK")
+                      for name in ("API_KEY", "BASE_URL", "MODEL"))
+
+
 class Server:
     """One data directory; start() and stop() may be called repeatedly to test restarts, each
-    start with options of its own for `serve` (none by default)."""
+    start with options of its own for `serve` (none by default). `environment` is added to the
+    process's (the LLM variables of a fake provider, say)."""
 
-    def __init__(self, binary, data_dir, port, database_url):
+    def __init__(self, binary, data_dir, port, database_url, environment=None):
         self.binary, self.data_dir, self.port = binary, data_dir, port
         self.base = f"http://127.0.0.1:{port}"
         self.env = dict(os.environ)
         self.env.pop("DATABASE_URL", None)
+        for name in LLM_VARIABLES:
+            self.env.pop(name, None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
+        self.env.update(environment or {})
         self.process = None
 
     def start(self, *options):
@@ -74,11 +85,18 @@ def database_url_for_test():
 
 
 @pytest.fixture
-def server():
+def server_environment():
+    """Extra environment for the `server` fixture's process; a test module overrides this
+    fixture to point the server at a fake provider (test_inbox_pipeline.py does)."""
+    return {}
+
+
+@pytest.fixture
+def server(server_environment):
     binary = os.environ.get("SMARTYSALES_BIN")
     assert binary and os.access(binary, os.X_OK), "set SMARTYSALES_BIN to a built smartysales binary (scripts/test does)"
     data_dir = tempfile.mkdtemp(prefix="smartysales-browser-")
-    srv = Server(binary, data_dir, free_port(), database_url_for_test())
+    srv = Server(binary, data_dir, free_port(), database_url_for_test(), server_environment)
     srv.start()
     yield srv
     srv.stop()

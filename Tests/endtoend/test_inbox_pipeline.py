@@ -8,7 +8,11 @@ over a separate IMAP connection, from Dovecot itself.
   decoded from whichever charset it came in; the ones older than the import window left out;
   every message carrying exactly the keyword of its verdict (KeywordMapping of the category's
   label, or of the "needs review" label); the message card showing the category, a reply showing
-  the message it answers.
+  the message it answers. Twice: [embedded] with no LLM key, and [fake_openai] with the server
+  pointed at fake_openai.py (a fake of OpenAI's Chat Completions on loopback) as the platform's
+  LLM, on a smaller corpus: the fake got every message in the window (and none outside it) with
+  the platform key, and each message carries the category the fake chose from its subject
+  (invoice or lead), from the model (not the embedded classifier standing in), and its keyword.
 - test_killed_in_the_middle_of_a_sync: SIGKILL while the sync is under way (small sync batches,
   so the kill lands between two of them; what the kill left is read from a server started without
   workers, and must be some of the messages but not all), start again on the same data: 500
@@ -47,6 +51,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
 import dovecot_users  # noqa: E402  (scripts/lib)
 from keyword_mapping import keyword_for  # noqa: E402  (scripts/lib)
+from fake_openai import REASONS, FakeOpenAI, category_kind  # noqa: E402  (Tests/endtoend)
 
 MESSAGES = 500
 # Older than the import window: must never be imported.
@@ -57,10 +62,32 @@ PIPELINE_TIMEOUT = 180
 # import is many batches, each stored in its own transaction, so the kill lands between two.
 KILL_TEST_BATCH = 20
 OWNER_PASSWORD = "inbox owner phrase 1"
+# The fake LLM variant: 20 calls of 10 messages, well inside the tenant's 60 calls a minute.
+LLM_MESSAGES = 200
+# The Russian starter categories the fake answers with (sign_up picks Russian).
+FAKE_CATEGORY_NAMES = {"invoice": "Счёт", "lead": "Заявка"}
 
 REQUIRED = ("SMARTYSALES_TEST_IMAP_HOST", "SMARTYSALES_TEST_IMAPS_PORT", "SMARTYSALES_TEST_CA_FILE",
             "SMARTYSALES_TEST_SMTP_HOST", "SMARTYSALES_TEST_SMTPS_PORT",
             "SMARTYSALES_TEST_DOVECOT_CONF", "SMARTYSALES_TEST_DOVECOT_PASSWD", "SMARTYSALES_TEST_DOVECOT_HOMES")
+
+
+@pytest.fixture
+def llm(request):
+    """The LLM the server classifies with: None (no key: the embedded classifier) unless a test
+    asks for "fake_openai" by indirect parametrisation, then a started FakeOpenAI."""
+    if getattr(request, "param", "embedded") != "fake_openai":
+        yield None
+        return
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def server_environment(llm):
+    """Overrides conftest's: the server under test is pointed at the fake LLM when there is one."""
+    return llm.server_environment() if llm else {}
 
 
 @pytest.fixture
@@ -574,9 +601,44 @@ def check_keywords(web, mail, login, password, messages, rows):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_mailbox_is_synced_classified_and_labelled(mail, server):
+def check_fake_llm_verdicts(web, fake, messages, old, rows):
+    """The fake OpenAI was asked about every message in the window, with the platform key, and
+    every message carries the category it chose: from the model, not the embedded classifier."""
+    requests = fake.received()
+    assert requests, "the fake OpenAI received no request: the server did not classify through the configured provider"
+    unauthorised = [(r.status, r.authorization[:20]) for r in requests if r.authorization != f"Bearer {fake.api_key}"]
+    assert not unauthorised, f"requests without the platform key's Bearer header: {unauthorised[:3]}"
+    assert {(r.method, r.path, r.status) for r in requests} == {("POST", "/v1/chat/completions", 200)}, \
+        sorted({(r.method, r.path, r.status) for r in requests})
+    assert {r.model for r in requests} == {fake.model}, {r.model for r in requests}
+    assert not fake.problems(), f"requests not as the product's prompt and schema promise: {fake.problems()[:3]}"
+    decided = fake.decisions()
+    asked = {m.subject for m in messages}
+    assert asked <= set(decided), f"never asked the fake about: {sorted(asked - set(decided))[:5]}"
+    assert not {m.subject for m in old} & set(decided), "the fake was asked about a message outside the import window"
+
+    wrong = []
+    for _, subject, category, needs_review in rows:
+        expected = FAKE_CATEGORY_NAMES[category_kind(subject)]
+        if needs_review or category != expected:
+            wrong.append((subject, category, needs_review, expected))
+    assert not wrong, f"{len(wrong)} messages without the fake's category, for example {wrong[:3]}"
+    chosen = {category for _, _, category, _ in rows}
+    assert chosen == set(FAKE_CATEGORY_NAMES.values()), f"the corpus should reach both of the fake's categories: {chosen}"
+
+    # The card names the model and shows the fake's reason.
+    card_id, subject, _, _ = rows[0]
+    card = html.unescape(web.get(f"/inbox/{card_id}"))
+    verdict = card[card.index('id="message-verdict-title"'):]
+    assert f"openai / {fake.model}" in verdict, f"the card of {subject!r} does not name the fake's model as the source"
+    assert REASONS[category_kind(subject)] in verdict, f"the card of {subject!r} does not show the fake's reason"
+
+
+@pytest.mark.parametrize("llm", ["embedded", "fake_openai"], indirect=True)
+def test_mailbox_is_synced_classified_and_labelled(mail, llm, server):
+    count = MESSAGES if llm is None else LLM_MESSAGES
     now = datetime.datetime.now(datetime.timezone.utc)
-    messages, old = corpus(now)
+    messages, old = corpus(now, count=count)
     login, password = dovecot_users.add_user("inbox")
     append_all(mail, login, password, old + messages)
 
@@ -584,13 +646,14 @@ def test_mailbox_is_synced_classified_and_labelled(mail, server):
     sign_up(web, "anna@romashka.ru")
     started = time.time()
     add_imap_mailbox(web, mail, login, password)
-    progress = wait_for(f"{MESSAGES} messages stored and classified {server_log_hint(server)}",
-                        pipeline_done(web, MESSAGES), PIPELINE_TIMEOUT)
+    progress = wait_for(f"{count} messages stored and classified {server_log_hint(server)}",
+                        pipeline_done(web, count), PIPELINE_TIMEOUT)
     stored = time.time()
     wait_for("every message labelled in Dovecot", all_keyworded(mail, login, password, [m.message_id for m in messages]),
              PIPELINE_TIMEOUT - (stored - started))
-    print(f"\n{MESSAGES} messages stored and classified in {stored - started:.1f} s, labelled in {time.time() - started:.1f} s; "
-          f"needs review {progress['totals']['needsReview']}")
+    print(f"\n{count} messages stored and classified in {stored - started:.1f} s, labelled in {time.time() - started:.1f} s; "
+          f"needs review {progress['totals']['needsReview']}; "
+          f"{'the embedded classifier' if llm is None else f'{len(llm.received())} calls to the fake OpenAI'}")
 
     rows = check_one_copy_each(web, messages, old)
     keywords = check_keywords(web, mail, login, password, messages, rows)
@@ -613,6 +676,8 @@ def test_mailbox_is_synced_classified_and_labelled(mail, server):
     assert html.escape(original.message_id, quote=False) in reply_card, "the reply's card lacks In-Reply-To"
     assert html.escape(original.subject, quote=False) in reply_card, \
         f"the card of {reply_row[1]!r} does not link the message it answers ({original.subject!r})"
+    if llm is not None:
+        check_fake_llm_verdicts(web, llm, messages, old, rows)
 
 
 def test_killed_in_the_middle_of_a_sync(mail, server):
