@@ -305,6 +305,93 @@ import Testing
         }
     }
 
+    @Test func everyoneWhoReadsTheInboxSeesEachMailboxsStatusAndWhyItFails() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let sales = try await InboxFixtures.gmailMailbox(app, member)
+            let support = try await app.services.mailboxes.create(
+                member, try MailboxDraft.gmail(displayName: "Поддержка", address: try #require(EmailAddress("help@romashka.ru"))).validated(),
+                secret: "qrstuvwxyzabcdef")
+            try await app.services.mailboxes.markSynced(sales.id, companyID: member.companyID)
+            try await app.services.mailboxes.markFailed(support.id, companyID: member.companyID,
+                                                        error: MailProblem(.hostUnreachable, values: [MailProblem.detail: "connect ECONNREFUSED 127.0.0.1:993"]).stored)
+            let sentence = InboxFixtures.html(app, "mailbox_problem_host_unreachable", .ru)
+            let never = InboxFixtures.html(app, "mailboxes_never_synced", .ru)
+
+            for role in ["manager", "viewer"] {
+                let colleague = try await ClientFixtures.colleague(app, client, owner: anna, email: "\(role)@romashka.ru", role: role)
+                let page = try await colleague.get("/inbox")
+                #expect(page.status == .ok)
+                #expect(page.text.contains("<strong>Поддержка</strong>"), "\(role): the mailbox by name")
+                #expect(page.text.contains("class=\"badge status-error\" data-progress=\"mailbox.\(support.id.uuidString).statusLabel\""),
+                        "\(role): the failing mailbox's badge, kept live")
+                #expect(page.text.contains("class=\"badge status-connected\" data-progress=\"mailbox.\(sales.id.uuidString).statusLabel\""))
+                #expect(page.text.contains("data-progress=\"mailbox.\(support.id.uuidString).lastError\" data-progress-clears>\(sentence)</p>"),
+                        "\(role): why, in the reader's language, where the script updates it")
+                #expect(page.text.contains("connect ECONNREFUSED 127.0.0.1:993"), "\(role): the server's words under it")
+                #expect(page.text.contains("data-progress=\"mailbox.\(support.id.uuidString).lastSync\">\(never)<"))
+                #expect(!page.text.contains("data-progress=\"mailbox.\(sales.id.uuidString).lastSync\">\(never)<"), "the synced one shows its time")
+                #expect(!page.text.contains(MailProblem.prefix), "never the stored form")
+                #expect(!page.text.contains("abcdefghijklmnop") && !page.text.contains("qrstuvwxyzabcdef"), "no password")
+                #expect(!page.text.contains("imap.gmail.com"), "no settings")
+            }
+
+            // Recovered: the reason's element stays for the script, empty and hidden.
+            try await app.services.mailboxes.markSynced(support.id, companyID: member.companyID)
+            let after = try await anna.get("/inbox")
+            #expect(after.text.contains("data-progress=\"mailbox.\(support.id.uuidString).lastError\" data-progress-clears hidden></p>"))
+            #expect(after.text.contains("class=\"badge status-connected\" data-progress=\"mailbox.\(support.id.uuidString).statusLabel\""))
+            #expect(!after.text.contains(sentence))
+        }
+    }
+
+    @Test func aBrokenDateFilterSaysWhyBesideTheFieldAndFiltersNothing() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            let now = Date()
+            try await InboxFixtures.store(app, [
+                InboxFixtures.message(1, receivedAt: now),
+                InboxFixtures.message(2, receivedAt: now.addingTimeInterval(-3 * Self.day)),
+                InboxFixtures.message(3, receivedAt: now.addingTimeInterval(-10 * Self.day)),
+            ], in: mailbox)
+            let day = { (daysAgo: Double) in DisplayFormat.isoDay(now.addingTimeInterval(-daysAgo * Self.day)) }
+
+            // A day that does not exist (were it read as 2 March 2999, nothing would be listed).
+            let invalid = try await anna.get("/inbox?from=2999-02-30")
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.text.contains("id=\"filter-from-error\">\(InboxFixtures.html(app, "validation_filter_date", .ru))</p>"))
+            #expect(invalid.text.contains("value=\"2999-02-30\" aria-invalid=\"true\" aria-describedby=\"filter-from-error\""), "the typed value stays")
+            #expect(Self.messageLinks(invalid.text).count == 3, "the broken date filters nothing out")
+
+            // "To" before "from": said beside "to", which is left out; "from" still applies.
+            let reversed = try await anna.get("/inbox?from=\(day(4))&to=\(day(8))")
+            #expect(reversed.status == .unprocessableContent)
+            #expect(reversed.text.contains("id=\"filter-to-error\">\(InboxFixtures.html(app, "validation_filter_date_order", .ru))</p>"))
+            #expect(!reversed.text.contains("id=\"filter-from-error\""))
+            #expect(Self.messageLinks(reversed.text).count == 2)
+
+            // A proper range: no error, and it filters.
+            let proper = try await anna.get("/inbox?from=\(day(4))&to=\(day(0))")
+            #expect(proper.status == .ok)
+            #expect(!proper.text.contains("class=\"field-error\" id=\"filter-"))
+            #expect(Self.messageLinks(proper.text).count == 2)
+            let narrow = try await anna.get("/inbox?from=\(day(11))&to=\(day(9))")
+            #expect(Self.messageLinks(narrow.text).count == 1)
+
+            // The same in English.
+            let bob = Browser(client)
+            try await Flows.signUp(bob, email: "bob@lilia.ru", company: "ООО Лилия", name: "Bob Smith", locale: "en")
+            let english = try await bob.get("/inbox?to=not-a-day")
+            #expect(english.status == .unprocessableContent)
+            #expect(english.text.contains("id=\"filter-to-error\">\(InboxFixtures.html(app, "validation_filter_date", .en))</p>"))
+        }
+    }
+
     @Test func progressFiguresAreSmallJSON() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)

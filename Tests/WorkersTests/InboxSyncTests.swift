@@ -191,6 +191,53 @@ import Testing
         }
     }
 
+    @Test func theBadgeSaysSyncingOnlyWhileAnImportRunsAndConnectedOnceItCaughtUp() async throws {
+        try await TestDatabase.with { db in
+            let world = try PipelineWorld(db)
+            let member = try await world.tenant()
+            let mailbox = try await world.offlineMailbox(member)
+            let noted = NotedStatuses()
+            let connectors = StatusNotingConnectors(connector: ScriptedMailbox(count: 7, batchSize: 2), mailboxes: world.mailboxes, noted: noted)
+            let pipeline = world.pipeline(connectors: connectors, maximumMessagesPerSync: 4)
+            let sync = InboxJobs.sync(mailboxID: mailbox.id, companyID: member.companyID)
+
+            // The first import stops after its share: still syncing, and no "last sync" yet.
+            try await pipeline.sync.run(PipelineWorld.job(sync), context: PipelineWorld.context)
+            let midway = try await world.mailboxes.find(mailbox.id, companyID: member.companyID)
+            #expect(midway.status == .syncing, "a continuation is queued: the import is not over")
+            #expect(midway.lastSyncAt == nil)
+            #expect(midway.messagesStored == 4)
+
+            // The continuation catches up: connected, with the time of the sync.
+            let next = try #require(try await world.queue.claim(worker: "test", lease: 60, kinds: [InboxJobs.syncKind]))
+            try await pipeline.sync.run(next, context: PipelineWorld.context)
+            let caughtUp = try await world.mailboxes.find(mailbox.id, companyID: member.companyID)
+            #expect(caughtUp.status == .connected)
+            #expect(caughtUp.lastSyncAt != nil)
+            #expect(caughtUp.messagesStored == 7)
+
+            // A poll that finds nothing new leaves the badge alone while it runs.
+            try await pipeline.sync.run(PipelineWorld.job(sync), context: PipelineWorld.context)
+            #expect(await noted.all == [.syncing, .syncing, .connected], "the status each round showed while it talked to the server")
+            #expect(try await world.mailboxes.find(mailbox.id, companyID: member.companyID).status == .connected)
+            #expect(try await world.queue.claim(worker: "test", lease: 60, kinds: [InboxJobs.syncKind]) == nil)
+        }
+    }
+
+    @Test func syncingIsShownForAnImportAndConnectedOnlyOnceNothingIsLeft() throws {
+        #expect(SyncStatusPolicy.marksSyncingAtStart(.new), "a first import")
+        #expect(SyncStatusPolicy.marksSyncingAtStart(.syncing), "a continuation")
+        #expect(SyncStatusPolicy.marksSyncingAtStart(.error), "a retry after an error")
+        #expect(!SyncStatusPolicy.marksSyncingAtStart(.connected), "a poll of a connected mailbox")
+        let checkpoint = MailboxCheckpoint.imap(uidValidity: ScriptedMailbox.uidValidity, lastUID: 1, highestModSeq: nil)
+        let message = try #require(ScriptedMailbox(count: 1, batchSize: 1).messages.first)
+        #expect(!SyncStatusPolicy.marksSyncing(before: MailboxBatch(messages: [], checkpoint: checkpoint, hasMore: false)))
+        #expect(SyncStatusPolicy.marksSyncing(before: MailboxBatch(messages: [message], checkpoint: checkpoint, hasMore: false)))
+        #expect(SyncStatusPolicy.marksSyncing(before: MailboxBatch(messages: [], checkpoint: checkpoint, hasMore: true)))
+        #expect(SyncStatusPolicy.marksSynced(hasMore: false))
+        #expect(!SyncStatusPolicy.marksSynced(hasMore: true))
+    }
+
     @Test func aWrongPasswordMarksTheMailboxInPlainWordsAndEndsThePoll() async throws {
         let server = try MailTestServers.imap()
         try await TestDatabase.with { db in
@@ -284,5 +331,27 @@ import Testing
             #expect(labelled.first?.details["done"] == "1")
             #expect(labelled.first?.details["failed"] == "1")
         }
+    }
+}
+
+/// The statuses a round left its mailbox in by the time it connected, in order.
+actor NotedStatuses {
+    private(set) var all: [MailboxSyncStatus] = []
+
+    func append(_ status: MailboxSyncStatus) {
+        all.append(status)
+    }
+}
+
+/// Hands out the same connector, noting the mailbox's status as the round opens it.
+struct StatusNotingConnectors: MailboxConnecting {
+    let connector: any MailboxConnector
+    let mailboxes: MailboxRepository
+    let noted: NotedStatuses
+
+    func open(_ mailbox: Mailbox, credentials: MailboxCredentials) async throws -> MailboxSession {
+        let status = try await mailboxes.find(mailbox.id, companyID: mailbox.companyID).status
+        await noted.append(status)
+        return MailboxSession(connector: connector)
     }
 }

@@ -30,6 +30,15 @@ enum DisplayFormat {
         return formatter.string(from: date)
     }
 
+    /// `yyyy-MM-dd` of the Moscow day, as an `<input type=date>` writes it.
+    static func isoDay(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
     /// `yyyy-MM-dd` from an `<input type=date>`, as the start of that day in Moscow.
     static func parseDay(_ text: String) -> Date? {
         let formatter = DateFormatter()

@@ -13,7 +13,8 @@ import Storage
 /// from there, missing nothing and storing nothing twice. New messages are queued for
 /// classification (`InboxJobs.classifyChunkSize` a job) and linked to what they answer. Every
 /// round ends with a sweep of the tenant for messages a dead classify job left without a
-/// verdict (`UnclassifiedRecovery`).
+/// verdict (`UnclassifiedRecovery`). The mailbox shows "syncing" only while an import really
+/// runs, and "connected" with its last sync time once it has caught up (`SyncStatusPolicy`).
 ///
 /// A paused or removed mailbox is left alone (and its polling schedule removed). A refused
 /// login marks the mailbox in error with plain words and ends the job for good: retrying would
@@ -101,7 +102,10 @@ public struct InboxSyncJob: JobHandler {
         } catch StorageError.notFound {
             return
         }
-        try await mailboxes.markSyncing(mailbox.id, companyID: mailbox.companyID)
+        let showsSyncing = SyncStatusPolicy.marksSyncingAtStart(mailbox.status)
+        if showsSyncing {
+            try await mailboxes.markSyncing(mailbox.id, companyID: mailbox.companyID)
+        }
         let session: MailboxSession
         do {
             session = try await connectors.open(mailbox, credentials: credentials)
@@ -110,7 +114,7 @@ public struct InboxSyncJob: JobHandler {
         }
         let outcome: RoundOutcome
         do {
-            outcome = try await fetchAndStore(mailbox, session: session, logger: logger)
+            outcome = try await fetchAndStore(mailbox, session: session, showsSyncing: showsSyncing, logger: logger)
             await session.close()
         } catch {
             await session.close()
@@ -120,7 +124,9 @@ public struct InboxSyncJob: JobHandler {
         if outcome.hasMore {
             try await queue.enqueue(InboxJobs.sync(mailboxID: mailbox.id, companyID: mailbox.companyID))
         }
-        try await mailboxes.markSynced(mailbox.id, companyID: mailbox.companyID, at: now())
+        if SyncStatusPolicy.marksSynced(hasMore: outcome.hasMore) {
+            try await mailboxes.markSynced(mailbox.id, companyID: mailbox.companyID, at: now())
+        }
         if outcome.stored > 0 {
             await audit.record(AuditEvent(
                 time: now(), kind: "inbox.synced", companyID: mailbox.companyID,
@@ -158,10 +164,12 @@ public struct InboxSyncJob: JobHandler {
     /// already being read from the server (its starting point is the batch's checkpoint, known
     /// before storing): reading and parsing a batch took about as long as storing it, and each
     /// waited for the other. When storing fails, the batch read ahead is dropped and the retry
-    /// starts from the stored checkpoint, as before.
-    func fetchAndStore(_ mailbox: Mailbox, session: MailboxSession, logger: Logger) async throws -> RoundOutcome {
+    /// starts from the stored checkpoint, as before. Unless `showsSyncing`, the mailbox is marked
+    /// syncing before the first batch that brings anything (see `SyncStatusPolicy`).
+    func fetchAndStore(_ mailbox: Mailbox, session: MailboxSession, showsSyncing: Bool, logger: Logger) async throws -> RoundOutcome {
         var checkpoint = try await loadCheckpoint(mailbox, logger: logger)
         var outcome = RoundOutcome()
+        var syncingShown = showsSyncing
         var batches = 0
         var upcoming: Task<MailboxBatch, any Error>?
         do {
@@ -182,6 +190,10 @@ public struct InboxSyncJob: JobHandler {
                     let connector = session.connector
                     let next = batch.checkpoint
                     upcoming = Task { try await connector.fetchNew(since: next) }
+                }
+                if !syncingShown && SyncStatusPolicy.marksSyncing(before: batch) {
+                    try await mailboxes.markSyncing(mailbox.id, companyID: mailbox.companyID)
+                    syncingShown = true
                 }
                 let fetchedAt = now()
                 let rows = batch.messages.map { Self.newMessage($0, fetchedAt: fetchedAt) }

@@ -42,6 +42,20 @@ struct InboxController {
         let isUnclassified: Bool
     }
 
+    /// One mailbox's line above the list: name, status, last sync and why it fails, for everyone
+    /// who reads the inbox (no settings, no login), kept live by `app.js` like the mailboxes page.
+    struct MailboxStatusLine {
+        let id: String
+        let displayName: String
+        /// The raw status, for the badge's class and the live updates.
+        let status: String
+        let statusLabel: String
+        let lastSync: String?
+        let lastError: String?
+        /// The server's own words under `lastError`, when it said any.
+        let lastErrorDetail: String?
+    }
+
     struct Totals {
         let messages: Int
         let needsReview: Int
@@ -77,9 +91,12 @@ struct InboxController {
         let hasRows: Bool
         let filters: InboxFilters
         let isFiltered: Bool
+        /// Field errors of the filters by field (`from`, `to`), in the reader's language.
+        let errors: [String: String]
         let mailboxOptions: [InboxViews.Option]
         let categoryOptions: [InboxViews.Option]
         let hasMailboxes: Bool
+        let mailboxStatuses: [MailboxStatusLine]
         let canManageMailboxes: Bool
         /// The "Classify again" button: messages wait for a verdict and the user may ask.
         let canClassifyAgain: Bool
@@ -119,6 +136,10 @@ struct InboxController {
         let mailboxOptions = mailboxes.map { (mailbox: Mailbox) -> InboxViews.Option in
             InboxViews.Option(value: mailbox.id.uuidString, label: mailbox.displayName, selected: mailbox.id.uuidString == filters.mailbox)
         }
+        let mailboxStatuses = mailboxes.map { (mailbox: Mailbox) -> MailboxStatusLine in
+            Self.statusLine(mailbox, localizer: services.renderer.localizer, locale: locale)
+        }
+        let errors = services.renderer.localizer.messages(filters.dateErrors, locale)
         let categoryOptions = categories.map { (category: InboxCategory) -> InboxViews.Option in
             InboxViews.Option(value: category.id.uuidString, label: category.name, selected: category.id.uuidString == filters.category)
         }
@@ -127,13 +148,25 @@ struct InboxController {
         let pagination = Pagination(isShown: page.nextCursor != nil || cursor != nil, hasNext: page.nextCursor != nil,
                                     nextURL: filters.url(after: page.nextCursor?.token), isFirstPage: cursor == nil, firstURL: filters.url())
         let view = ListView(
-            rows: rows, hasRows: !rows.isEmpty, filters: filters, isFiltered: filters.isFiltered,
+            rows: rows, hasRows: !rows.isEmpty, filters: filters, isFiltered: filters.isFiltered, errors: errors,
             mailboxOptions: mailboxOptions, categoryOptions: categoryOptions,
-            hasMailboxes: !mailboxes.isEmpty, canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
+            hasMailboxes: !mailboxes.isEmpty, mailboxStatuses: mailboxStatuses,
+            canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
             canClassifyAgain: attention.unclassified > 0 && AccessPolicy.allows(member.role, .correctClassification),
             totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination,
             backURL: listURL)
-        return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context)
+        return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context,
+                                      status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    static func statusLine(_ mailbox: Mailbox, localizer: Localizer, locale: AppLocale) -> MailboxStatusLine {
+        let text = { (key: String) in localizer.text(key, locale) }
+        let problem = InboxViews.lastError(mailbox, localizer: localizer, locale: locale)
+        return MailboxStatusLine(
+            id: mailbox.id.uuidString, displayName: mailbox.displayName, status: mailbox.status.rawValue,
+            statusLabel: InboxViews.statusLabel(mailbox.status, text),
+            lastSync: mailbox.lastSyncAt.map { DisplayFormat.dateTime($0, locale) },
+            lastError: problem?.sentence, lastErrorDetail: problem?.detail)
     }
 
     static func row(_ entry: InboxEntry, mailboxNames: [UUID: String], categories: [UUID: InboxCategory], locale: AppLocale,

@@ -31,13 +31,34 @@ struct InboxFilters {
         q = values["q"].trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The repository's filter; a date with a field error is left out (the page says why).
     var inboxFilter: InboxFilter {
-        InboxFilter(
+        let errors = dateErrors
+        return InboxFilter(
             mailboxID: UUID(uuidString: mailbox), categoryID: UUID(uuidString: category),
-            from: DisplayFormat.parseDay(from),
-            to: DisplayFormat.parseDay(to).map { $0.addingTimeInterval(24 * 3600) },
+            from: errors["from"] == nil ? Self.day(from) : nil,
+            to: errors["to"] == nil ? Self.day(to).map { $0.addingTimeInterval(24 * 3600) } : nil,
             needsReview: review, failedLabelActions: failed, search: q.isEmpty ? nil : String(q.prefix(200)),
             unclassified: unclassified)
+    }
+
+    /// A date that is no real day (a hand-edited link, a browser without a date picker), or a
+    /// "to" before "from", as field errors keyed by the field.
+    var dateErrors: FieldErrors {
+        var errors = FieldErrors()
+        let fromDay = Self.day(from)
+        let toDay = Self.day(to)
+        if !from.isEmpty && fromDay == nil { errors.add("from", "validation_filter_date") }
+        if !to.isEmpty && toDay == nil { errors.add("to", "validation_filter_date") }
+        if let fromDay, let toDay, toDay < fromDay { errors.add("to", "validation_filter_date_order") }
+        return errors
+    }
+
+    /// `yyyy-MM-dd` as the start of that Moscow day, only when it reads back the same: no
+    /// 31 February rolled over into March, no other spelling of a day.
+    static func day(_ text: String) -> Date? {
+        guard let day = DisplayFormat.parseDay(text), DisplayFormat.isoDay(day) == text else { return nil }
+        return day
     }
 
     var isFiltered: Bool {

@@ -5,7 +5,8 @@ import Storage
 
 /// The figures of running syncs and classification as a small JSON document, for the pages
 /// that show them to update without reloading (`app.js` polls it every few seconds; the rate is
-/// worked out there from two successive answers). The pages render the same figures on load.
+/// worked out there over the answers of the last 30 seconds). The pages render the same figures
+/// on load: the inbox shows every mailbox's status line too, for those who cannot open /mailboxes.
 struct InboxProgressController {
     let services: WebServices
 

@@ -40,7 +40,9 @@ document.addEventListener("DOMContentLoaded", function () {
 // Live progress of mailbox syncs and classification. Elements with data-progress="key" show a
 // figure of /inbox/progress ("totals.needsReview", "mailbox.<id>.messagesStored"…), refreshed
 // every 3 seconds while the page is visible; "rate.stored" and "rate.classified" are messages
-// per minute worked out from two successive answers. data-progress-status="mailbox.<id>" keeps
+// per minute over the answers of the last 30 seconds (work finishes in batches, so two answers
+// 3 seconds apart would jump between 0 and thousands), shown once two answers at least
+// 10 seconds apart exist. data-progress-status="mailbox.<id>" keeps
 // a status badge's colour in step. An element that also has data-progress-clears is emptied and
 // hidden when its figure is null ("mailbox.<id>.lastError" after the mailbox recovered), and shown
 // again when it has one. Without JavaScript the figures of page load stay.
@@ -49,7 +51,10 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!figures.length || !window.fetch) {
     return;
   }
-  var previous = null;
+  var windowMs = 30000;
+  var shortestMs = 10000;
+  // The answers of the last windowMs, oldest first: { time, values }.
+  var readings = [];
   var timer = null;
 
   function flatten(data) {
@@ -72,12 +77,15 @@ document.addEventListener("DOMContentLoaded", function () {
     return values;
   }
 
-  function perMinute(now, before, elapsedMinutes, count) {
-    if (!before || elapsedMinutes <= 0) {
-      return null;
+  // Messages a minute from the oldest answer of the window to the newest, or "—" (as on page
+  // load) while they are less than shortestMs apart or the count went down (messages removed).
+  function perMinute(oldest, newest, count) {
+    var elapsed = newest.time - oldest.time;
+    var delta = count(newest.values) - count(oldest.values);
+    if (elapsed < shortestMs || delta < 0) {
+      return "\u2014";
     }
-    var delta = count(now) - count(before);
-    return delta < 0 ? null : Math.round(delta / elapsedMinutes);
+    return Math.round(delta / (elapsed / 60000));
   }
 
   function show(values) {
@@ -116,12 +124,15 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (data) {
         var values = flatten(data);
         var now = Date.now();
-        if (previous) {
-          var minutes = (now - previous.time) / 60000;
-          values["rate.stored"] = perMinute(values, previous.values, minutes, stored);
-          values["rate.classified"] = perMinute(values, previous.values, minutes, classified);
+        readings.push({ time: now, values: values });
+        // Answers older than the window go; so do those from before a hidden spell.
+        while (readings.length > 1 && now - readings[0].time > windowMs) {
+          readings.shift();
         }
-        previous = { time: now, values: values };
+        var oldest = readings[0];
+        var newest = readings[readings.length - 1];
+        values["rate.stored"] = perMinute(oldest, newest, stored);
+        values["rate.classified"] = perMinute(oldest, newest, classified);
         show(values);
       })
       .catch(function () {
