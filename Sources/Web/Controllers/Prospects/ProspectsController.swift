@@ -51,7 +51,6 @@ struct ProspectsController {
     /// The form edits a saved search instead of starting a run.
     struct Editing {
         let name: String
-        let action: String
     }
 
     struct DiscoveryView {
@@ -130,8 +129,12 @@ struct ProspectsController {
               status: HTTPResponse.Status, editing: ProspectSearch? = nil) async throws -> Response {
         let locale = context.visitor.locale
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
-        let runs = editing == nil ? try await services.prospectSearches.recentRuns(.tenant(member)) : []
-        let saved = editing == nil ? try await services.prospectSearches.searches(.tenant(member)) : []
+        var runs: [ProspectSearchRun] = []
+        var saved: [ProspectSearch] = []
+        if editing == nil {
+            runs = try await services.prospectSearches.recentRuns(.tenant(member))
+            saved = try await services.prospectSearches.searches(.tenant(member))
+        }
         let names = Dictionary(saved.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let chosen = Set(form.regions.map(RegionCatalog.normalizedCode))
         let regionOptions = services.regions.all.map { (region: Region) -> InboxViews.Option in
@@ -153,7 +156,7 @@ struct ProspectsController {
                 headcountMin: form.headcountMin, headcountMax: form.headcountMax, activeOnly: form.activeOnly, name: form.name,
                 repeatDays: form.repeatDays),
             formAction: editing.map { "/prospects/searches/\($0.id.uuidString)/edit" } ?? "/prospects/search",
-            editing: editing.map { Editing(name: $0.name, action: "/prospects/searches/\($0.id.uuidString)/edit") },
+            editing: editing.map { Editing(name: $0.name) },
             pickedCodes: picked, hasPickedCodes: !picked.isEmpty,
             errors: messages, hasErrors: !messages.isEmpty, regionOptions: regionOptions,
             canWork: ClientAccess.allows(member.role, .work), runs: rows, hasRuns: !rows.isEmpty,
