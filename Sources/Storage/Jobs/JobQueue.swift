@@ -116,6 +116,22 @@ public struct JobQueue: Sendable {
         try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).first() != nil
     }
 
+    /// When each of the tenant's schedules `keys` runs next, for those that exist and are not
+    /// buried (`dead`): a list of saved searches shows it. Keys of another tenant are not found.
+    public func nextRuns(keys: [String], companyID: UUID) async throws -> [String: Date] {
+        guard !keys.isEmpty else { return [:] }
+        let wanted = Set(keys)
+        let rows = try await JobModel.query(on: persistence.database)
+            .filter(\.$companyID == companyID).filter(\.$scheduleKey != nil)
+            .filter(\.$status != JobStatus.dead.rawValue)
+            .all()
+        var found: [String: Date] = [:]
+        for row in rows {
+            if let key = row.scheduleKey, wanted.contains(key) { found[key] = row.runAt }
+        }
+        return found
+    }
+
     /// Seconds between two runs of the schedule `key`, or `nil` when there is none.
     public func scheduledInterval(key: String) async throws -> TimeInterval? {
         guard let seconds = try await JobModel.query(on: persistence.database).filter(\.$scheduleKey == key).first()?.repeatSeconds else {

@@ -142,6 +142,24 @@ public struct ProspectSearchRepository: Sendable {
         return try model.toDomain()
     }
 
+    /// Changes a saved search's name, criteria and period, checked as `saveSearch` checks them.
+    /// Its runs keep the criteria they ran with. Throws `notFound` for another tenant's search.
+    public func updateSearch(_ member: TenantMember, id: UUID, name: String, criteria: ProspectSearchCriteria, repeatEveryDays: Int?)
+        async throws -> ProspectSearch {
+        var errors = FieldErrors()
+        let text = FormRules.requireText(name, field: "name", maxLength: ProspectSearch.maximumNameLength, into: &errors)
+        if let days = repeatEveryDays, !ProspectSearch.repeatDays.contains(days) { errors.add("repeat_days", "validation_prospects_repeat_days") }
+        try errors.throwIfAny()
+        let db = persistence.database
+        guard let model = try await searchModel(id, companyID: member.companyID, on: db) else { throw StorageError.notFound }
+        model.name = text
+        model.criteriaJSON = try ProspectJSON.encode(criteria, with: ProspectJSON.encoder())
+        model.repeatEveryDays = repeatEveryDays
+        model.updatedAt = clock.now()
+        try await model.save(on: db)
+        return try model.toDomain()
+    }
+
     /// Forgets a saved search. Its runs and their results stay (no longer linked to it): they
     /// are what people imported from. Throws `notFound` for another tenant's search.
     public func deleteSearch(_ member: TenantMember, id: UUID) async throws {

@@ -7,9 +7,9 @@ import Workers
 
 /// One discovery run: its criteria, its live progress (a small JSON document `app.js` polls
 /// while the run is queued or running), the companies it found with an "already a client" mark
-/// worked out as the page is read, and importing the ticked ones or all of them as clients.
-/// Another tenant's run is a 404 before any role is looked at; viewers look, managers and up
-/// import.
+/// worked out as the page is read, importing the ticked ones or all of them as clients, and
+/// saving a one-off run's criteria as a saved search. Another tenant's run is a 404 before any
+/// role is looked at; viewers look, managers and up import and save.
 struct ProspectRunsController {
     let services: WebServices
 
@@ -24,6 +24,7 @@ struct ProspectRunsController {
         group.get("/prospects/runs/{id}", use: show)
         group.get("/prospects/runs/{id}/progress.json", use: progress)
         group.post("/prospects/runs/{id}/import", use: importResults)
+        group.post("/prospects/runs/{id}/save", use: save)
     }
 
     struct ResultRow {
@@ -73,6 +74,11 @@ struct ProspectRunsController {
         let canWork: Bool
         let progressURL: String
         let importURL: String
+        /// A run of no saved search offers to save its criteria under a name.
+        let canSave: Bool
+        let saveURL: String
+        let repeatMin: String
+        let repeatMax: String
     }
 
     // MARK: Routes
@@ -135,7 +141,9 @@ struct ProspectRunsController {
             rows: rows, hasRows: !rows.isEmpty, total: total,
             clientCount: ClientFormat.grouped(results.clientCount, locale), newCount: ClientFormat.grouped(newCount, locale),
             hasNew: newCount > 0, uncheckedNotes: uncheckedNotes, pagination: pagination, canWork: ClientAccess.allows(member.role, .work),
-            progressURL: "\(base)/progress.json", importURL: "\(base)/import")
+            progressURL: "\(base)/progress.json", importURL: "\(base)/import",
+            canSave: ClientAccess.allows(member.role, .work) && searchName == nil, saveURL: "\(base)/save",
+            repeatMin: String(ProspectSearch.repeatDays.lowerBound), repeatMax: String(ProspectSearch.repeatDays.upperBound))
         return services.renderer.page("prospect-run", titleKey: "title_prospect_run", content: view, request: request, context: context)
     }
 
@@ -202,6 +210,40 @@ struct ProspectRunsController {
             "imported": ClientFormat.grouped(created, locale), "existing": ClientFormat.grouped(existing, locale),
         ])
         return .seeOther("/clients")
+    }
+
+    /// Saves the run's criteria as a search named `name`, repeating every `repeat_days` days
+    /// when given (its first scheduled run one period from now). The run itself stays as it is.
+    /// A blank name or a period out of range comes back as a flash on the run's page.
+    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member, run) = try await ownRun(context, .work)
+        let back = "/prospects/runs/\(run.id.uuidString)"
+        let name = context.form[ProspectSearchForm.nameField].trimmingCharacters(in: .whitespacesAndNewlines)
+        let typedDays = context.form[ProspectSearchForm.repeatField].trimmingCharacters(in: .whitespacesAndNewlines)
+        var days: Int?
+        if !typedDays.isEmpty {
+            guard let number = Int(typedDays), ProspectSearch.repeatDays.contains(number) else {
+                try await services.flash(context, .error, "validation_prospects_repeat_days")
+                return .seeOther(back)
+            }
+            days = number
+        }
+        let saved: ProspectSearch
+        do {
+            saved = try await services.prospectSearches.saveSearch(member, name: name, criteria: run.criteria, repeatEveryDays: days)
+        } catch let refused as FieldErrors {
+            let key = refused[ProspectSearchForm.nameField] == nil ? "validation_prospects_repeat_days" : "flash_prospects_run_save_name"
+            try await services.flash(context, .error, key)
+            return .seeOther(back)
+        }
+        if saved.isScheduled {
+            try await services.prospectScheduling.schedule(saved)
+        }
+        await services.audit.record(kind: "prospects.search_saved", identity: identity, context: context, details: [
+            "run_id": run.id.uuidString, "search_id": saved.id.uuidString, "repeat_days": days.map { String($0) } ?? "",
+        ])
+        try await services.flash(context, .success, "flash_prospects_run_saved")
+        return .seeOther("/prospects/searches")
     }
 
     // MARK: Helpers

@@ -53,6 +53,28 @@ struct ProspectSearchForm {
         repeatDays = form[Self.repeatField].trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A saved search's criteria, name and period, for editing it.
+    init(search: ProspectSearch) {
+        let criteria = search.criteria
+        okved = criteria.okvedCodes.joined(separator: ", ")
+        includeSubtrees = criteria.includeSubtrees
+        regions = criteria.regionCodes
+        revenueMin = criteria.revenueMin.map { String($0) } ?? ""
+        revenueMax = criteria.revenueMax.map { String($0) } ?? ""
+        headcountMin = criteria.headcountMin.map { String($0) } ?? ""
+        headcountMax = criteria.headcountMax.map { String($0) } ?? ""
+        activeOnly = criteria.activeOnly
+        name = search.name
+        repeatDays = search.repeatEveryDays.map { String($0) } ?? ""
+    }
+
+    /// The typed codes the reference data knows, each once, with its name: shown under the
+    /// field so a form brought back (a mistake, or editing) reads as words, not bare numbers.
+    func knownCodes(okvedTree: OKVEDTree) -> [OKVEDEntry] {
+        var seen = Set<String>()
+        return Self.codes(in: okved).compactMap { okvedTree.entry($0) }.filter { seen.insert($0.code).inserted }
+    }
+
     /// What a valid form asks for.
     struct Valid {
         let criteria: ProspectSearchCriteria

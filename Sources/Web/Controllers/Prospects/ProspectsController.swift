@@ -42,8 +42,24 @@ struct ProspectsController {
         let isScheduled: Bool
     }
 
+    /// A typed code the reference data knows, with its name.
+    struct PickedCode {
+        let code: String
+        let name: String
+    }
+
+    /// The form edits a saved search instead of starting a run.
+    struct Editing {
+        let name: String
+    }
+
     struct DiscoveryView {
         let form: FormView
+        /// Posts here: a new run, or the saved search being edited.
+        let formAction: String
+        let editing: Editing?
+        let pickedCodes: [PickedCode]
+        let hasPickedCodes: Bool
         let errors: [String: String]
         let hasErrors: Bool
         let regionOptions: [InboxViews.Option]
@@ -107,12 +123,18 @@ struct ProspectsController {
 
     // MARK: Page
 
-    private func page(_ request: Request, _ context: AppRequestContext, member: TenantMember, form: ProspectSearchForm, errors: FieldErrors,
-                      status: HTTPResponse.Status) async throws -> Response {
+    /// The discovery page, or with `editing` the same form for a saved search (without the
+    /// list of runs).
+    func page(_ request: Request, _ context: AppRequestContext, member: TenantMember, form: ProspectSearchForm, errors: FieldErrors,
+              status: HTTPResponse.Status, editing: ProspectSearch? = nil) async throws -> Response {
         let locale = context.visitor.locale
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
-        let runs = try await services.prospectSearches.recentRuns(.tenant(member))
-        let saved = try await services.prospectSearches.searches(.tenant(member))
+        var runs: [ProspectSearchRun] = []
+        var saved: [ProspectSearch] = []
+        if editing == nil {
+            runs = try await services.prospectSearches.recentRuns(.tenant(member))
+            saved = try await services.prospectSearches.searches(.tenant(member))
+        }
         let names = Dictionary(saved.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let chosen = Set(form.regions.map(RegionCatalog.normalizedCode))
         let regionOptions = services.regions.all.map { (region: Region) -> InboxViews.Option in
@@ -127,17 +149,22 @@ struct ProspectsController {
                 isScheduled: run.isScheduled)
         }
         let messages = services.renderer.localizer.messages(errors, locale)
+        let picked = form.knownCodes(okvedTree: services.okved).map { PickedCode(code: $0.code, name: $0.name) }
         let view = DiscoveryView(
             form: FormView(
                 okved: form.okved, includeSubtrees: form.includeSubtrees, revenueMin: form.revenueMin, revenueMax: form.revenueMax,
                 headcountMin: form.headcountMin, headcountMax: form.headcountMax, activeOnly: form.activeOnly, name: form.name,
                 repeatDays: form.repeatDays),
+            formAction: editing.map { "/prospects/searches/\($0.id.uuidString)/edit" } ?? "/prospects/search",
+            editing: editing.map { Editing(name: $0.name) },
+            pickedCodes: picked, hasPickedCodes: !picked.isEmpty,
             errors: messages, hasErrors: !messages.isEmpty, regionOptions: regionOptions,
             canWork: ClientAccess.allows(member.role, .work), runs: rows, hasRuns: !rows.isEmpty,
             pagesPerQuery: ClientFormat.grouped(ProspectSearchRun.maximumPagesPerQuery, locale),
             maximumResults: ClientFormat.grouped(ProspectSearchRun.maximumResults, locale),
             maximumCodes: String(ProspectSearchForm.maximumCodes),
             repeatMin: String(ProspectSearch.repeatDays.lowerBound), repeatMax: String(ProspectSearch.repeatDays.upperBound))
-        return services.renderer.page("prospects", titleKey: "title_prospects", content: view, request: request, context: context, status: status)
+        return services.renderer.page("prospects", titleKey: editing == nil ? "title_prospects" : "title_prospect_search_edit", content: view,
+                                      request: request, context: context, status: status)
     }
 }

@@ -410,3 +410,31 @@ document.addEventListener("DOMContentLoaded", function () {
     window.setTimeout(close, 150);
   });
 })();
+
+// The regions filter. The list of regions (a <select multiple>) works alone without JavaScript;
+// with it, the text box above it (data-region-filter="<select id>", hidden until now) shows
+// only the regions whose code or name contains what is typed. Chosen regions always stay in
+// sight, so filtering never hides a choice that will be sent.
+(function () {
+  var boxes = document.querySelectorAll("[data-region-filter]");
+  Array.prototype.forEach.call(boxes, function (box) {
+    var select = document.getElementById(box.getAttribute("data-region-filter"));
+    if (!select) {
+      return;
+    }
+    box.hidden = false;
+    box.addEventListener("input", function () {
+      var typed = box.value.trim().toLocaleLowerCase();
+      Array.prototype.forEach.call(select.options, function (option) {
+        var text = option.textContent.toLocaleLowerCase();
+        option.hidden = typed !== "" && !option.selected && text.indexOf(typed) === -1;
+      });
+    });
+    box.addEventListener("keydown", function (event) {
+      // Enter in the filter must not send the whole form.
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+  });
+})();
