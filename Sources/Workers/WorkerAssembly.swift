@@ -38,7 +38,11 @@ public enum WorkerAssembly {
         ]
     }
 
+    /// The platform's periodic jobs: sessions and login attempts, and the sweep that fails
+    /// enrichments a dead worker left pending (run by the prospects pipeline's handlers).
     public static func scheduleHousekeeping(persistence: Persistence) async throws {
-        try await JobQueue(persistence: persistence).schedule(key: "platform.maintenance", kind: MaintenanceJob.kind, every: 3600)
+        let queue = JobQueue(persistence: persistence)
+        try await queue.schedule(key: "platform.maintenance", kind: MaintenanceJob.kind, every: 3600)
+        try await AbandonedEnrichmentSweep.schedule(on: queue)
     }
 }

@@ -384,7 +384,7 @@ import Testing
             // "Enrich all matching" with the list's filter: Moscow only.
             let all = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "region=77")], tokenFrom: "/clients?region=77")
             #expect(all.status == .seeOther)
-            #expect(all.location == "/clients?region=77", "back to the same list")
+            #expect(all.location?.hasPrefix("/clients?region=77&batch=") == true, "back to the same list, following the request: \(all.location ?? "nil")")
             #expect(try await state(moscowA) == .pending)
             #expect(try await state(moscowB) == .pending)
             #expect(try await state(oblast) == .notStarted)
@@ -458,6 +458,98 @@ import Testing
             _ = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "")], tokenFrom: "/clients")
             #expect(try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind).isEmpty)
             #expect(try await anna.get("/clients").text.contains(InboxFixtures.html(app, "flash_clients_enrichment_nothing", .ru)))
+        }
+    }
+
+    /// The batch figures of the progress document (`?batch=`).
+    struct BatchProgress: Decodable {
+        struct Figures: Decodable {
+            let counts: [String: Int]
+            let pending: Int
+            let total: Int
+        }
+        let batch: Figures?
+        let running: Bool
+    }
+
+    static func batchProgress(_ browser: Browser, _ location: String) async throws -> BatchProgress {
+        let batch = try #require(location.components(separatedBy: "batch=").last)
+        let response = try await browser.get("/clients/enrichment-progress.json?batch=\(batch)")
+        #expect(response.status == .ok)
+        return try JSONDecoder().decode(BatchProgress.self, from: Data(response.text.utf8))
+    }
+
+    @Test func theRenewalDayIsTheFirstOfTheNextMonthInEachLanguage() {
+        #expect(ClientEnrichmentController.renewalDay(of: "2026-11", .ru) == "1 декабря")
+        #expect(ClientEnrichmentController.renewalDay(of: "2026-11", .en) == "1 December")
+        #expect(ClientEnrichmentController.renewalDay(of: "2026-12", .ru) == "1 января")
+        #expect(ClientEnrichmentController.renewalDay(of: "2026-13", .en) == nil)
+    }
+
+    /// "Enrich all" asks for more clients than the month's quota has left: only as many as it
+    /// allows are queued, the flash says so with the renewal day, and the list follows that
+    /// request's own clients until they are done. With the quota used up nothing is queued.
+    @Test func bulkEnrichmentQueuesNoMoreThanTheQuotaLeftAndFollowsItsBatch() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            var made: [Client] = []
+            for seed in 51...55 {
+                made.append(try await ClientFixtures.client(app, member, name: "Клиент \(seed)", inn: ClientFixtures.inn(seed)))
+            }
+            // One enriched already (and charged); three more allowed this month: two left.
+            try await ClientFixtures.enrich(app, made[0])
+            try await app.services.enrichmentQuota.setMonthlyLimit(companyID: member.companyID, limit: 3)
+            let quota = try await app.services.enrichmentQuota.quota(companyID: member.companyID)
+            #expect(quota.remaining == 2)
+            let renews = try #require(ClientEnrichmentController.renewalDay(of: quota.period, .ru))
+
+            let all = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "")], tokenFrom: "/clients")
+            #expect(all.status == .seeOther)
+            let location = try #require(all.location)
+            #expect(location.hasPrefix("/clients?batch="), location)
+            let jobs = try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind)
+            #expect(jobs.count == 2, "as many as the quota has left")
+            let pending = try await app.services.clients.list(.tenant(member), ClientListQuery(enrichment: .pending)).clients
+            #expect(pending.count == 2)
+
+            let page = try await anna.get(location)
+            let limited = app.services.renderer.localizer.text("flash_clients_enrichment_quota_limited", .ru)
+                .replacingOccurrences(of: "{queued}", with: "2").replacingOccurrences(of: "{asked}", with: "5")
+                .replacingOccurrences(of: "{remaining}", with: "2").replacingOccurrences(of: "{renews}", with: renews)
+            #expect(page.text.contains(LocalizedTemplates.escape(limited)), "the flash says how many and until when")
+            #expect(page.text.contains("data-enrichment-batch"), "the request's own figures")
+            #expect(page.text.contains("data-enrichment-progress=\"/clients/enrichment-progress.json?batch="))
+            #expect(page.text.contains("data-pending=\"2\""), "app.js polls while the request's clients wait")
+            var progress = try await Self.batchProgress(anna, location)
+            #expect(progress.batch?.total == 2 && progress.batch?.pending == 2)
+            #expect(progress.running)
+
+            // One found contacts, the other failed: the request is over.
+            let first = try await app.services.clients.find(pending[0].id, scope: .tenant(member))
+            try await ClientFixtures.enrich(app, first)
+            try await app.services.clients.markEnrichmentFailed(pending[1].id, companyID: member.companyID,
+                                                                reason: ProspectProblem.unusableAnswer("garbage").stored)
+            progress = try await Self.batchProgress(anna, location)
+            #expect(progress.batch?.counts["succeeded"] == 1 && progress.batch?.counts["failed"] == 1 && progress.batch?.pending == 0)
+            #expect(progress.batch?.total == 2, "the tenant's other clients are not the request's")
+            let over = try await anna.get(location)
+            #expect(over.text.contains("data-pending=\"0\""))
+            #expect(over.text.contains("data-batch-done>"), "shown at once, no reload needed")
+            #expect(over.text.contains("href=\"/clients?enrichment=failed\" data-batch-failed>"), "the way to the failed one")
+            #expect(!over.text.contains("data-enrichment-done"), "no reload link")
+
+            // Now the month's quota is used up: nothing is queued, and the page says so.
+            try await app.services.enrichmentQuota.setMonthlyLimit(companyID: member.companyID, limit: 2)
+            #expect(try await app.services.enrichmentQuota.quota(companyID: member.companyID).remaining == 0)
+            let none = try await anna.post("/clients/enrich", [("scope", "selected"), ("ids", made[4].id.uuidString), ("filter", "")],
+                                           tokenFrom: "/clients")
+            #expect(none.location == "/clients", "no batch to follow")
+            #expect(try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind).isEmpty)
+            let usedUp = app.services.renderer.localizer.text("flash_clients_enrichment_quota_used_up", .ru)
+                .replacingOccurrences(of: "{limit}", with: "2").replacingOccurrences(of: "{renews}", with: renews)
+            #expect(try await anna.get("/clients").text.contains(LocalizedTemplates.escape(usedUp)))
         }
     }
 

@@ -63,12 +63,14 @@ public struct ClientEnrichmentJob: JobHandler {
 
     /// Marks the clients "enrichment pending" and queues a job for each, in that order: a
     /// client is never queued without showing as pending, and a worker that picks the job up
-    /// at once finds the state it will change.
-    public static func enqueue(clientIDs: [UUID], companyID: UUID, clients: ClientRepository, queue: JobQueue) async throws {
+    /// at once finds the state it will change. `batchID` names a bulk request, whose progress the
+    /// list then follows (`ClientRepository.enrichmentCounts(companyID:batchID:)`).
+    public static func enqueue(clientIDs: [UUID], companyID: UUID, clients: ClientRepository, queue: JobQueue,
+                               batchID: UUID? = nil) async throws {
         var seen = Set<UUID>()
         let ids = clientIDs.filter { seen.insert($0).inserted }
         guard !ids.isEmpty else { return }
-        try await clients.markEnrichmentPending(companyID: companyID, ids: ids, reason: nil)
+        try await clients.markEnrichmentPending(companyID: companyID, ids: ids, reason: nil, batchID: batchID)
         try await queue.enqueue(ids.map { job(clientID: $0, companyID: companyID) })
     }
 }

@@ -15,6 +15,8 @@ public struct ProspectsPipeline: Sendable {
     public let enrich: ClientEnrichmentJob
     public let discovery: ProspectDiscovery
     public let search: ProspectSearchJob
+    /// Fails the clients a dead worker left "pending" (a periodic platform job).
+    public let abandonedSweep: AbandonedEnrichmentSweep
     public let clients: ClientRepository
     public let searches: ProspectSearchRepository
     public let scheduling: ProspectSearchScheduling
@@ -77,13 +79,14 @@ public struct ProspectsPipeline: Sendable {
             searches: searches, clients: clients, companyData: companyData, okved: okved, limits: discoveryLimits, audit: auditSink,
             now: { clock.now() }, logger: logger)
         search = ProspectSearchJob(discovery: discovery, searches: searches, queue: queue)
+        abandonedSweep = AbandonedEnrichmentSweep(clients: clients, now: { clock.now() })
     }
 
     public var handlers: [any JobHandler] {
-        [enrich, search]
+        [enrich, search, abandonedSweep]
     }
 
-    public static let allKinds = [ClientEnrichmentJob.kind, ProspectSearchJob.kind]
+    public static let allKinds = [ClientEnrichmentJob.kind, ProspectSearchJob.kind, AbandonedEnrichmentSweep.kind]
 
     /// Marks the clients pending and queues their enrichment (what the client list's "enrich"
     /// buttons do).

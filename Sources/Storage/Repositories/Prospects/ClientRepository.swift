@@ -227,8 +227,10 @@ public struct ClientRepository: Sendable {
     }
 
     /// Enrichment of these clients was queued, or waits to retry after an outage (`reason` says
-    /// so in plain words; nil clears it). Ids of other tenants are ignored.
-    public func markEnrichmentPending(companyID: UUID, ids: [UUID], reason: String?) async throws {
+    /// so in plain words; nil clears it). Ids of other tenants are ignored. `batchID` names the
+    /// bulk request that queued them (see ``enrichmentCounts(companyID:batchID:)``); without it
+    /// a client stays in the batch it was in.
+    public func markEnrichmentPending(companyID: UUID, ids: [UUID], reason: String?, batchID: UUID? = nil) async throws {
         defer { ClientListCounts.shared.forget(company: companyID) }
         let text = reason.map { String($0.prefix(Self.maximumErrorLength)) }
         let now = clock.now()
@@ -237,13 +239,62 @@ public struct ClientRepository: Sendable {
         try await persistence.database.transaction { db in
             for chunk in chunks {
                 let values = chunk.map { $0 as any Encodable & Sendable }
-                try await db.asSQL.raw("""
+                var statement: SQLQueryString = """
                     UPDATE clients SET enrichment = \(bind: EnrichmentState.pending.rawValue), enrichment_error = \(bind: text),
                         updated_at = \(bind: now)
-                    WHERE company_id = \(bind: companyID) AND id IN (\(binds: values))
-                    """).run()
+                    """
+                if let batchID { statement += ", enrichment_batch_id = \(bind: batchID)" }
+                statement += " WHERE company_id = \(bind: companyID) AND id IN (\(binds: values))"
+                try await db.asSQL.raw(statement).run()
             }
         }
+    }
+
+    /// Marks "failed" with `reason` the tenant's clients that are "pending" and were last changed
+    /// before `updatedBefore` (at most `limit` of them), unless the tenant has a job of `kind`
+    /// that is queued, running or waiting to retry: such a job may be on its way to them. What is
+    /// left is a client whose worker died during its last attempt, which would otherwise wait for
+    /// nothing. Returns how many were marked. The check and the change share one transaction;
+    /// a client queued meanwhile was changed just now, so it is not old enough to be taken.
+    public func failAbandonedPending(companyID: UUID, updatedBefore: Date, reason: String, limit: Int,
+                                     unlessLive kind: String) async throws -> Int {
+        let text = String(reason.prefix(Self.maximumErrorLength))
+        let now = clock.now()
+        let pending = EnrichmentState.pending.rawValue
+        let marked = try await persistence.database.transaction { db -> Int in
+            let sql = db.asSQL
+            if try await JobQueue.hasLiveJob(kind: kind, companyID: companyID, on: sql) { return 0 }
+            let rows = try await sql.raw("""
+                UPDATE clients SET enrichment = \(bind: EnrichmentState.failed.rawValue), enrichment_error = \(bind: text),
+                    updated_at = \(bind: now)
+                WHERE company_id = \(bind: companyID) AND id IN (
+                    SELECT id FROM clients
+                    WHERE company_id = \(bind: companyID) AND enrichment = \(bind: pending) AND updated_at < \(bind: updatedBefore)
+                    LIMIT \(literal: max(1, limit))
+                )
+                RETURNING id
+                """).all()
+            return rows.count
+        }
+        if marked > 0 { ClientListCounts.shared.forget(company: companyID) }
+        return marked
+    }
+
+    /// The tenants (at most `limit`) with a client "pending" since before `updatedBefore`: where
+    /// ``failAbandonedPending(companyID:updatedBefore:reason:limit:unlessLive:)`` may find work.
+    /// A platform sweep's question; it reads company ids only, and each tenant is then handled
+    /// with its own scope.
+    public func companiesWithOldPending(updatedBefore: Date, limit: Int) async throws -> [UUID] {
+        let rows = try await persistence.sql.raw("""
+            SELECT c.id FROM companies c
+            WHERE EXISTS (
+                SELECT 1 FROM clients l
+                WHERE l.company_id = c.id AND l.enrichment = \(bind: EnrichmentState.pending.rawValue) AND l.updated_at < \(bind: updatedBefore)
+            )
+            ORDER BY c.id
+            LIMIT \(literal: max(1, limit))
+            """).all()
+        return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     /// Enrichment failed for a reason a person must see (a key, a quota, an unusable answer).
@@ -271,6 +322,24 @@ public struct ClientRepository: Sendable {
             return EnrichmentState.allCases.map { counts[$0] ?? 0 }
         }
         return Dictionary(uniqueKeysWithValues: zip(EnrichmentState.allCases, values))
+    }
+
+    /// How many of the clients a bulk request last queued (``markEnrichmentPending(companyID:ids:reason:batchID:)``)
+    /// are in each enrichment state, every state present: the live progress of that request.
+    /// An unknown batch, or another tenant's, counts zero everywhere.
+    public func enrichmentCounts(companyID: UUID, batchID: UUID) async throws -> [EnrichmentState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: EnrichmentState.allCases.map { ($0, 0) })
+        let rows = try await persistence.sql.raw("""
+            SELECT enrichment, COUNT(*) AS n FROM clients
+            WHERE company_id = \(bind: companyID) AND enrichment_batch_id = \(bind: batchID)
+            GROUP BY enrichment
+            """).all()
+        for row in rows {
+            let value = try row.decode(column: "enrichment", as: String.self)
+            guard let state = EnrichmentState(rawValue: value) else { throw StorageError.corruptRow("clients.enrichment") }
+            counts[state, default: 0] += try row.decode(column: "n", as: Int.self)
+        }
+        return counts
     }
 
     private func countEnrichment(companyID: UUID, ids: [UUID]?) async throws -> [EnrichmentState: Int] {

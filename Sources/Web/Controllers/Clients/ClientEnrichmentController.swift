@@ -79,17 +79,65 @@ struct ClientEnrichmentController {
             try await services.flash(context, .error, "flash_clients_enrichment_nothing")
             return .seeOther(back)
         }
+        // Every successful enrichment (a cache hit too) is charged, an empty or failed one is
+        // not: the month's remaining quota is the most this request can spend, so queuing more
+        // would only end the rest "failed" for want of quota.
+        let locale = context.visitor.locale
+        let quota = try await services.enrichmentQuota.quota(companyID: member.companyID)
+        let renews = Self.renewalDay(of: quota.period, locale) ?? quota.period
+        guard quota.remaining > 0 else {
+            try await services.flash(context, .error, "flash_clients_enrichment_quota_used_up", values: [
+                "limit": ClientFormat.grouped(quota.limit, locale), "renews": renews,
+            ])
+            return .seeOther(back)
+        }
+        let asked = ids.count
+        let limited = asked > quota.remaining
+        if limited { ids = Array(ids.prefix(quota.remaining)) }
+        let batchID = UUID()
         var start = 0
         while start < ids.count {
             let batch = Array(ids[start..<min(start + Self.enqueueBatch, ids.count)])
-            try await ClientEnrichmentJob.enqueue(clientIDs: batch, companyID: member.companyID, clients: services.clients, queue: services.jobs)
+            try await ClientEnrichmentJob.enqueue(clientIDs: batch, companyID: member.companyID, clients: services.clients, queue: services.jobs,
+                                                  batchID: batchID)
             start += Self.enqueueBatch
         }
         await services.audit.record(kind: "client.enrichment_requested", identity: identity, context: context, details: [
             "count": String(ids.count), "scope": context.form["scope"], "capped": capped ? "yes" : "no", "filter": filterQuery,
+            "asked": String(asked), "quota_remaining": String(quota.remaining), "batch_id": batchID.uuidString,
         ])
-        try await services.flash(context, .success, capped ? "flash_clients_enrichment_capped" : "flash_clients_enrichment_queued")
-        return .seeOther(back)
+        if limited {
+            try await services.flash(context, .success, "flash_clients_enrichment_quota_limited", values: [
+                "queued": ClientFormat.grouped(ids.count, locale), "asked": ClientFormat.grouped(asked, locale),
+                "remaining": ClientFormat.grouped(quota.remaining, locale), "renews": renews,
+            ])
+        } else {
+            try await services.flash(context, .success, capped ? "flash_clients_enrichment_capped" : "flash_clients_enrichment_queued")
+        }
+        return .seeOther(Self.following(batchID, back))
+    }
+
+    /// The list to return to, with the request's batch: its live progress then counts that
+    /// request's clients only.
+    static func following(_ batchID: UUID, _ list: String) -> String {
+        list + (list.contains("?") ? "&" : "?") + "batch=" + batchID.uuidString
+    }
+
+    /// The day the quota of `period` (`2026-11`) renews: the first of the next month (UTC, as
+    /// charges are booked; 03:00 in Moscow, the same day), as people write it: `1 December`,
+    /// `1 декабря`. Nil for a period that is not `yyyy-MM`.
+    static func renewalDay(of period: String, _ locale: AppLocale) -> String? {
+        let parts = period.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (1...12).contains(parts[1]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = EnrichmentUsageController.utc
+        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1)),
+              let next = calendar.date(byAdding: .month, value: 1, to: start) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: locale == .ru ? "ru_RU" : "en_GB")
+        formatter.timeZone = DisplayFormat.timeZone
+        formatter.dateFormat = "d MMMM"
+        return formatter.string(from: next)
     }
 
     /// The ids of every client the query matches that is not already waiting (unless
@@ -125,18 +173,36 @@ struct ClientEnrichmentController {
         /// Whether a job is still working on them: `app.js` stops polling when not.
         let running: Bool
         let total: Int
+        /// The clients of the bulk request `?batch=` names, when it does.
+        let batch: Figures?
         let generatedAt: String
+    }
+
+    /// One set of figures: clients per state, every state present.
+    struct Figures: Encodable {
+        let counts: [String: Int]
+        let pending: Int
+        let total: Int
+
+        init(_ counts: [EnrichmentState: Int]) {
+            var figures: [String: Int] = [:]
+            for state in EnrichmentState.allCases { figures[state.rawValue] = counts[state] ?? 0 }
+            self.counts = figures
+            pending = counts[.pending] ?? 0
+            total = figures.values.reduce(0, +)
+        }
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (_, member) = try context.require(client: .view)
-        let counts = try await services.clients.enrichmentCounts(companyID: member.companyID, ids: nil)
-        var figures: [String: Int] = [:]
-        for state in EnrichmentState.allCases { figures[state.rawValue] = counts[state] ?? 0 }
-        let pending = counts[.pending] ?? 0
+        let tenant = Figures(try await services.clients.enrichmentCounts(companyID: member.companyID, ids: nil))
+        var batch: Figures?
+        if let batchID = Self.batchID(request) {
+            batch = Figures(try await services.clients.enrichmentCounts(companyID: member.companyID, batchID: batchID))
+        }
         var running = false
-        if pending > 0 { running = try await Self.enrichmentRunning(services.jobs, companyID: member.companyID) }
-        let progress = Progress(counts: figures, pending: pending, running: running, total: figures.values.reduce(0, +),
+        if tenant.pending > 0 { running = try await Self.enrichmentRunning(services.jobs, companyID: member.companyID) }
+        let progress = Progress(counts: tenant.counts, pending: tenant.pending, running: running, total: tenant.total, batch: batch,
                                 generatedAt: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -145,5 +211,10 @@ struct ClientEnrichmentController {
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The bulk request a page or the progress asks about (`?batch=`), if a well-formed id.
+    static func batchID(_ request: Request) -> UUID? {
+        request.uri.queryParameters["batch"].flatMap { UUID(uuidString: String($0)) }
     }
 }

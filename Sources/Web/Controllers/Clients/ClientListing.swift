@@ -108,6 +108,15 @@ struct ClientListing {
         let figures: [Figure]
         let pendingCount: Int
         let isPending: Bool
+        /// What `app.js` polls: the tenant's figures, and the batch's when the page follows one.
+        let progressURL: String
+        /// The page follows a bulk request (`?batch=`, where "enrich" returns to): its own figures.
+        let hasBatch: Bool
+        let batchFigures: [Figure]
+        let batchTotal: String
+        /// None of the batch's clients waits for a live job any more.
+        let batchDone: Bool
+        let batchHasFailed: Bool
         let basePath: String
         /// The filters as a query string, posted back by "enrich all matching".
         let filterQuery: String
@@ -128,6 +137,8 @@ struct ClientListing {
                 "errors": .object(errors.mapValues { .text($0) }), "hasErrors": .flag(hasErrors),
                 "statusOptions": .list(statusOptions), "enrichmentOptions": .list(enrichmentOptions), "regionOptions": .list(regionOptions),
                 "pendingCount": .integer(pendingCount), "isPending": .flag(isPending), "basePath": .text(basePath),
+                "progressURL": .text(progressURL), "hasBatch": .flag(hasBatch), "batchTotal": .text(batchTotal),
+                "batchDone": .flag(batchDone), "batchHasFailed": .flag(batchHasFailed),
                 "filterQuery": .text(filterQuery), "canWork": .flag(canWork), "isConsole": .flag(isConsole), "enrichCap": .text(enrichCap),
                 "canViewUsage": .flag(canViewUsage),
             ]
@@ -135,7 +146,7 @@ struct ClientListing {
             let reflected: [String: Any] = [
                 "filters": filters, "orderFields": orderFields, "sortName": sortName, "sortRevenue": sortRevenue,
                 "sortHeadcount": sortHeadcount, "sortStatus": sortStatus, "sortCreated": sortCreated, "pagination": pagination,
-                "figures": figures,
+                "figures": figures, "batchFigures": batchFigures,
             ]
             for (name, value) in reflected { fields[name] = TemplateValue.from(value) }
             fields["tenantName"] = .text(ifPresent: tenantName)
@@ -192,6 +203,22 @@ struct ClientListing {
         // Pending clients with no live job wait for nothing (their job died): no "running" banner.
         var running = false
         if pending > 0 { running = try await ClientEnrichmentController.enrichmentRunning(services.jobs, companyID: companyID) }
+        // The bulk request "enrich" returned here with: its clients' figures, and polling while
+        // they (rather than the whole tenant's) wait. The console has no live progress at all.
+        var batchCounts: [EnrichmentState: Int]?
+        var progressURL = "/clients/enrichment-progress.json"
+        if !place.isConsole, let batchID = ClientEnrichmentController.batchID(request) {
+            let counts = try await services.clients.enrichmentCounts(companyID: companyID, batchID: batchID)
+            if counts.values.reduce(0, +) > 0 {
+                batchCounts = counts
+                progressURL += "?batch=" + batchID.uuidString
+            }
+        }
+        let waiting = batchCounts.map { $0[.pending] ?? 0 } ?? pending
+        let batchStates: [EnrichmentState] = [.succeeded, .empty, .failed, .pending]
+        let batchFigures = batchStates.map { (state: EnrichmentState) -> Figure in
+            Figure(state: state.rawValue, label: ClientFormat.enrichment(state, text), count: String(batchCounts?[state] ?? 0))
+        }
         let messages = services.renderer.localizer.messages(errors, locale)
         let role = scope.member?.role
         let view = ListView(
@@ -201,7 +228,10 @@ struct ClientListing {
             orderFields: filters.orderPairs.map { HiddenField(name: $0.0, value: $0.1) },
             sortName: sortLink(.name), sortRevenue: sortLink(.revenue), sortHeadcount: sortLink(.headcount),
             sortStatus: sortLink(.status), sortCreated: sortLink(.createdAt),
-            pagination: pagination, figures: figures, pendingCount: running ? pending : 0, isPending: running,
+            pagination: pagination, figures: figures, pendingCount: running ? waiting : 0, isPending: running && waiting > 0,
+            progressURL: progressURL, hasBatch: batchCounts != nil, batchFigures: batchFigures,
+            batchTotal: ClientFormat.grouped(batchCounts?.values.reduce(0, +) ?? 0, locale),
+            batchDone: !running || waiting == 0, batchHasFailed: (batchCounts?[.failed] ?? 0) > 0,
             basePath: place.basePath, filterQuery: filters.filterQuery, canWork: place.canWork, isConsole: place.isConsole,
             enrichCap: ClientFormat.grouped(ClientEnrichmentController.allMatchingCap, locale),
             canViewUsage: role.map { ClientAccess.allows($0, .viewUsage) } ?? false,

@@ -149,7 +149,10 @@ document.addEventListener("DOMContentLoaded", function () {
 // data-pending="n" polls that JSON every 3 seconds while n > 0 and the page is visible;
 // elements with data-enrichment="state" show the count of clients in that state. When nothing
 // waits any more, or no job works on what waits, [data-enrichment-running] hides and [data-enrichment-done] (a link to reload
-// the list with its new data) shows. Without JavaScript the figures of page load stay.
+// the list with its new data) shows. After a bulk request the URL names its batch (?batch=): the JSON then has
+// the batch's own figures, shown in [data-batch="state"] and [data-batch="total"]; polling follows the batch, and when
+// it is over [data-batch-done] shows, with its [data-batch-failed] link when any failed. Without JavaScript the
+// figures of page load stay.
 (function () {
   var section = document.querySelector("[data-enrichment-progress]");
   if (!section || !window.fetch || Number(section.getAttribute("data-pending")) <= 0) {
@@ -157,17 +160,32 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   var url = section.getAttribute("data-enrichment-progress");
   var figures = section.querySelectorAll("[data-enrichment]");
+  var batchFigures = section.querySelectorAll("[data-batch]");
   var timer = null;
 
-  function finish() {
+  function showBatch(batch) {
+    for (var i = 0; i < batchFigures.length; i++) {
+      var name = batchFigures[i].getAttribute("data-batch");
+      var value = name === "total" ? batch.total : (batch.counts || {})[name];
+      if (value !== undefined && String(value) !== batchFigures[i].textContent) {
+        batchFigures[i].textContent = String(value);
+      }
+    }
+  }
+
+  function finish(batch) {
     window.clearInterval(timer);
     var running = section.querySelector("[data-enrichment-running]");
-    var done = section.querySelector("[data-enrichment-done]");
+    var done = section.querySelector(batch ? "[data-batch-done]" : "[data-enrichment-done]");
     if (running) {
       running.hidden = true;
     }
     if (done) {
       done.hidden = false;
+    }
+    var failed = section.querySelector("[data-batch-failed]");
+    if (batch && failed) {
+      failed.hidden = !((batch.counts || {}).failed > 0);
     }
   }
 
@@ -184,8 +202,13 @@ document.addEventListener("DOMContentLoaded", function () {
             figures[i].textContent = String(value);
           }
         }
-        if (!data.pending || data.running === false) {
-          finish();
+        if (data.batch) {
+          showBatch(data.batch);
+          if (!data.batch.pending || data.running === false) {
+            finish(data.batch);
+          }
+        } else if (!data.pending || data.running === false) {
+          finish(null);
         }
       })
       .catch(function () {
