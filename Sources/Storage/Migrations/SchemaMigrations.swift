@@ -38,6 +38,7 @@ enum SchemaMigrations {
             M0030AddInboundMessageLocation(),
             M0031CreateDismissedCompanies(),
             M0032AddCorrectionPreviousCategory(),
+            M0033AddClientMailMatching(),
         ] as [any Migration])
         return migrations
     }
