@@ -66,9 +66,7 @@ public struct ClientMailKeys: Sendable, Hashable {
     /// An address as compared: trimmed, lower-cased; nil unless it has a local part and a domain.
     public static func address(_ raw: String) -> String? {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard let domain = domain(ofAddress: text), let at = text.lastIndex(of: "@"), at != text.startIndex, !domain.isEmpty else {
-            return nil
-        }
+        guard domain(ofAddress: text) != nil, let at = text.lastIndex(of: "@"), at != text.startIndex else { return nil }
         return text
     }
 
