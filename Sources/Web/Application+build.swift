@@ -97,6 +97,7 @@ enum WebAssembly {
             platformLLM: EnvironmentLLMConfigurationSource(environment: configuration.environment),
             llmTester: LLMProviderTester(),
             clients: ClientRepository(persistence: persistence),
+            clientMessages: ClientMessageRepository(persistence: persistence),
             clientNotes: ClientNoteRepository(persistence: persistence, clock: SystemStorageClock()),
             enrichmentQuota: EnrichmentQuotaRepository(persistence: persistence, clock: SystemStorageClock()),
             companyDataProviders: companyDataProviders,

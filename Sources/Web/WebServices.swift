@@ -42,6 +42,8 @@ struct WebServices: Sendable {
     /// The LLM settings page's "Test" button: one tiny call through the provider's real adapter.
     let llmTester: LLMProviderTester
     let clients: ClientRepository
+    /// A client's messages, and the client of a message's sender.
+    let clientMessages: ClientMessageRepository
     /// Takes a tenant member only: the platform scope cannot ask for notes at all.
     let clientNotes: ClientNoteRepository
     let enrichmentQuota: EnrichmentQuotaRepository

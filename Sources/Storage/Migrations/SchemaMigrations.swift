@@ -39,6 +39,7 @@ enum SchemaMigrations {
             M0031CreateDismissedCompanies(),
             M0032AddCorrectionPreviousCategory(),
             M0033AddClientEnrichmentBatch(),
+            M0034AddClientMailMatching(),
         ] as [any Migration])
         return migrations
     }

@@ -16,14 +16,14 @@ public struct InboundMessageRepository: Sendable {
         self.clock = clock
     }
 
-    /// Rows per INSERT: 15 binds each keeps a statement under SQLite's oldest limit of 999.
+    /// Rows per INSERT: 16 binds each keeps a statement under SQLite's oldest limit of 999.
     static let insertChunkSize = 50
     /// Values per `IN (…)` list.
     static let lookupChunkSize = 500
 
     static let insertColumns = [
         "id", "company_id", "mailbox_id", "provider_item_id", "message_id", "in_reply_to", "reference_ids", "from_address",
-        "from_name", "to_addresses", "subject", "snippet", "search_text", "received_at", "stored_at",
+        "from_name", "to_addresses", "subject", "snippet", "search_text", "received_at", "stored_at", "from_domain",
     ]
 
     // MARK: Sync worker
@@ -365,6 +365,8 @@ public struct InboundMessageRepository: Sendable {
             SQLBind(message.subject), SQLBind(message.snippet),
             SQLBind(InboxSearch.searchText(fromName: message.fromName, fromAddress: message.fromAddress, subject: message.subject)),
             SQLBind(message.receivedAt), SQLBind(message.storedAt),
+            // What the client card finds a client's messages by (see `M0033AddClientMailMatching`).
+            SQLBind(ClientMailKeys.domain(ofAddress: message.fromAddress)),
         ]
     }
 

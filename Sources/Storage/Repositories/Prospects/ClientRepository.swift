@@ -82,9 +82,13 @@ public struct ClientRepository: Sendable {
         let contactsJSON = try ProspectJSON.encode(ClientContacts.none, with: encoder)
         let id = UUID()
         do {
-            try await persistence.sql.insert(into: ClientModel.schema).columns(Self.insertColumns)
-                .values(Self.binds(id: id, companyID: member.companyID, columns, origin: origin, contactsJSON: contactsJSON, now: now))
-                .run()
+            try await persistence.database.transaction { db in
+                let sql = db.asSQL
+                try await sql.insert(into: ClientModel.schema).columns(Self.insertColumns)
+                    .values(Self.binds(id: id, companyID: member.companyID, columns, origin: origin, contactsJSON: contactsJSON, now: now))
+                    .run()
+                try await ClientMailKeyRows.insert([(id: id, keys: ClientMailKeys(record: record, contacts: .none))], companyID: member.companyID, on: sql)
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw StorageError.alreadyExists
         }
@@ -122,6 +126,7 @@ public struct ClientRepository: Sendable {
                 .onConflict(with: ["company_id", "inn"]) { $0.set(excludedValueOf: "dismissed_at") }
                 .run()
             try await sql.raw("DELETE FROM client_notes WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM client_mail_keys WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("UPDATE enrichment_charges SET client_id = NULL WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM clients WHERE company_id = \(bind: company) AND id = \(bind: id)").run()
         }
@@ -200,6 +205,11 @@ public struct ClientRepository: Sendable {
             .filter { !$0.inn.isEmpty }
             .uniqued(by: \.inn)
         guard !columns.isEmpty else { return [] }
+        let mailKeys = Dictionary(
+            records.map { (record: CompanyRecord) -> (String, ClientMailKeys) in
+                (record.inn.trimmingCharacters(in: .whitespacesAndNewlines), ClientMailKeys(record: record, contacts: .none))
+            },
+            uniquingKeysWith: { first, _ in first })
         return try await persistence.database.transaction { db in
             let sql = db.asSQL
             let inns = columns.map(\.inn)
@@ -212,7 +222,8 @@ public struct ClientRepository: Sendable {
             }
             let rows = wanted.map { picked in
                 let id = UUID()
-                return PendingRow(id: id, binds: Self.binds(id: id, companyID: companyID, picked, origin: origin, contactsJSON: contactsJSON, now: now))
+                return PendingRow(id: id, binds: Self.binds(id: id, companyID: companyID, picked, origin: origin, contactsJSON: contactsJSON, now: now),
+                                  mailKeys: mailKeys[picked.inn] ?? ClientMailKeys(addresses: [], domains: []))
             }
             var created: [UUID] = []
             for chunk in rows.chunked(into: Self.insertChunkSize) {
@@ -220,7 +231,9 @@ public struct ClientRepository: Sendable {
                 for row in chunk { insert.values(row.binds) }
                 let inserted = try await insert.ignoringConflicts(with: ["company_id", "inn"]).returning("id").all()
                 let newIDs = Set(try inserted.map { try $0.decode(column: "id", as: UUID.self) })
-                created += chunk.map(\.id).filter { newIDs.contains($0) }
+                let added = chunk.filter { newIDs.contains($0.id) }
+                try await ClientMailKeyRows.insert(added.map { (id: $0.id, keys: $0.mailKeys) }, companyID: companyID, on: sql)
+                created += added.map(\.id)
             }
             return created
         }
@@ -391,6 +404,7 @@ public struct ClientRepository: Sendable {
         let cacheRow = try cacheEntry.map { try CompanyCacheRepository.Row($0, encoder: encoder) }
         let succeeded = contacts.hasVerifiedContact
         let state: EnrichmentState = succeeded ? .succeeded : .empty
+        let mailKeys = ClientMailKeys(record: record, contacts: contacts)
         return try await persistence.database.transaction { db in
             let sql = db.asSQL
             var statement: SQLQueryString = """
@@ -407,6 +421,7 @@ public struct ClientRepository: Sendable {
             statement += " WHERE id = \(bind: id) AND company_id = \(bind: companyID) RETURNING inn"
             guard let updated = try await sql.raw(statement).first() else { throw StorageError.notFound }
             let inn = try updated.decode(column: "inn", as: String.self)
+            try await ClientMailKeyRows.replace(clientID: id, companyID: companyID, keys: mailKeys, on: sql)
             if let cacheRow {
                 try await CompanyCacheRepository.upsert(cacheRow, now: now, on: sql)
             }
@@ -433,6 +448,7 @@ public struct ClientRepository: Sendable {
     struct PendingRow: Sendable {
         let id: UUID
         let binds: [any SQLExpression]
+        let mailKeys: ClientMailKeys
     }
 
     static func binds(id: UUID, companyID: UUID, _ columns: ClientColumns, origin: ClientOrigin, contactsJSON: String, now: Date) -> [any SQLExpression] {

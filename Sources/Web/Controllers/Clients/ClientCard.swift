@@ -65,6 +65,28 @@ struct ClientCard {
         let canDelete: Bool
     }
 
+    /// One message from the client.
+    struct MessageRow {
+        let url: String
+        let receivedAt: String
+        let sender: String
+        let senderAddress: String
+        let subject: String
+        let category: InboxViews.CategoryChip?
+        let isUnclassified: Bool
+    }
+
+    /// The client's newest messages, and the inbox searched for the rest.
+    struct MessagesView {
+        let rows: [MessageRow]
+        let hasRows: Bool
+        /// `/inbox?q=…` by the client's first domain (or address); nil when the client has none.
+        let inboxURL: String?
+    }
+
+    /// The most messages the card lists.
+    static let messageLimit = 20
+
     struct CardView {
         let clientID: String
         let name: String
@@ -101,6 +123,8 @@ struct ClientCard {
         let isConsole: Bool
         let tenantName: String?
         let tenantURL: String?
+        /// Nil on the console's card: message cards are the tenant's pages.
+        let messages: MessagesView?
     }
 
     // MARK: Pages
@@ -116,10 +140,14 @@ struct ClientCard {
                     createdAt: DisplayFormat.dateTime(note.createdAt, locale), body: note.body,
                     canDelete: canWork && (note.authorID == member.userID || ClientAccess.allows(member.role, .delete)))
         }
+        var messages: MessagesView?
+        if AccessPolicy.allows(member.role, .viewInbox) {
+            messages = try await messagesView(client, scope: .tenant(member), locale: locale, text: text)
+        }
         let view = card(client, cardPath: "/clients/\(client.id.uuidString)", listPath: "/clients", canWork: canWork,
                         canDelete: ClientAccess.allows(member.role, .delete), notes: notes, showsNotes: true,
                         noteDraft: noteDraft, noteError: services.renderer.localizer.messages(noteErrors, locale)[ClientNotesController.bodyField],
-                        tenant: nil, locale: locale, text: text)
+                        tenant: nil, messages: messages, locale: locale, text: text)
         return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context, status: status)
     }
 
@@ -129,14 +157,15 @@ struct ClientCard {
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let base = "/admin/tenants/\(tenant.id.uuidString)/clients"
         let view = card(client, cardPath: "\(base)/\(client.id.uuidString)", listPath: base, canWork: false, canDelete: false,
-                        notes: [], showsNotes: false, noteDraft: "", noteError: nil, tenant: tenant, locale: locale, text: text)
+                        notes: [], showsNotes: false, noteDraft: "", noteError: nil, tenant: tenant, messages: nil, locale: locale, text: text)
         return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context)
     }
 
     // MARK: Building
 
     private func card(_ client: Client, cardPath: String, listPath: String, canWork: Bool, canDelete: Bool, notes: [NoteRow], showsNotes: Bool,
-                      noteDraft: String, noteError: String?, tenant: Company?, locale: AppLocale, text: (String) -> String) -> CardView {
+                      noteDraft: String, noteError: String?, tenant: Company?, messages: MessagesView?, locale: AppLocale,
+                      text: (String) -> String) -> CardView {
         let contacts = client.contacts
         let website = contacts.website.map { Self.contact($0, href: ClientFormat.safeLink($0.value), text: text) }
         let emails = contacts.emails.map { Self.contact($0, href: "mailto:" + $0.value, text: text) }
@@ -168,7 +197,32 @@ struct ClientCard {
             steps: steps, canWork: canWork, canDelete: canDelete,
             showsNotes: showsNotes, notes: notes, hasNotes: !notes.isEmpty, noteDraft: noteDraft, noteError: noteError,
             noteMaximumLength: ClientNote.maximumLength,
-            isConsole: tenant != nil, tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" })
+            isConsole: tenant != nil, tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" },
+            messages: messages)
+    }
+
+    /// The newest messages whose sender matches the client (`ClientMessageRepository`), each
+    /// linking to its message card, and the inbox searched by the client's first domain (an
+    /// address at a public domain when it has no domain of its own) for the older ones.
+    private func messagesView(_ client: Client, scope: TenantScope, locale: AppLocale, text: (String) -> String) async throws -> MessagesView {
+        let entries = try await services.clientMessages.messages(from: client, limit: Self.messageLimit)
+        var categories: [InboxCategory] = []
+        if !entries.isEmpty { categories = try await services.categories.list(scope) }
+        let categoryByID = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) })
+        let rows = entries.map { (entry: InboxEntry) -> MessageRow in
+            let message = entry.message
+            return MessageRow(
+                url: "/inbox/\(message.id.uuidString)", receivedAt: DisplayFormat.dateTime(message.receivedAt, locale),
+                sender: message.fromName ?? message.fromAddress, senderAddress: message.fromAddress,
+                subject: message.subject.isEmpty ? text("inbox_no_subject") : message.subject,
+                category: entry.classification?.categoryID.flatMap { categoryByID[$0] }.map(InboxViews.chip),
+                isUnclassified: entry.classification == nil)
+        }
+        let keys = ClientMailKeys(record: client.record, contacts: client.contacts)
+        let search = keys.domains.first.map { "@" + $0 } ?? keys.addresses.first
+        var filters = InboxFilters()
+        filters.q = search ?? ""
+        return MessagesView(rows: rows, hasRows: !rows.isEmpty, inboxURL: search.map { _ in filters.url() })
     }
 
     /// The record's facts in the order a person reads a company card; unknown ones are left out.

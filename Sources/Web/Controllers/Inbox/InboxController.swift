@@ -243,6 +243,12 @@ struct InboxController {
         let receivedAt: String
     }
 
+    /// The client the sender belongs to.
+    struct SenderClientLink {
+        let name: String
+        let url: String
+    }
+
     struct CardView {
         let messageID: String
         let subject: String
@@ -256,6 +262,8 @@ struct InboxController {
         let verdict: VerdictView?
         let answers: [LinkedMessage]
         let hasAnswers: Bool
+        /// Shown only when exactly one client matches the sender.
+        let senderClient: SenderClientLink?
         let actions: [ActionRow]
         let hasActions: Bool
         let hasFailedActions: Bool
@@ -299,6 +307,9 @@ struct InboxController {
             answered = try await services.inboundMessages.findByMessageIDs(message.answeredMessageIDs, companyID: member.companyID)
                 .filter { $0.id != message.id }
         }
+        let senderClient = try await services.clientMessages.client(ofSender: message).map { (client: SenderClient) -> SenderClientLink in
+            SenderClientLink(name: client.name, url: "/clients/\(client.id.uuidString)")
+        }
         let currentCategory = verdict?.categoryID
         // An unsure embedded verdict has no category: its best guess is the likeliest choice.
         let preselected = currentCategory ?? verdict.flatMap { EmbeddedReason($0) }?.bestGuess
@@ -337,7 +348,7 @@ struct InboxController {
                     source: Self.sourceLabel(verdict.source, text: text), classifiedAt: DisplayFormat.dateTime(verdict.classifiedAt, locale),
                     needsReview: verdict.needsReview, isCorrected: verdict.isCorrected)
             },
-            answers: answers, hasAnswers: !answers.isEmpty,
+            answers: answers, hasAnswers: !answers.isEmpty, senderClient: senderClient,
             actions: actions, hasActions: !actions.isEmpty, hasFailedActions: hasFailed,
             canRetry: hasFailed && AccessPolicy.allows(member.role, .correctClassification),
             canCorrect: AccessPolicy.allows(member.role, .correctClassification),
