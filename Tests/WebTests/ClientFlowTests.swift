@@ -508,7 +508,7 @@ import Testing
             let all = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "")], tokenFrom: "/clients")
             #expect(all.status == .seeOther)
             let location = try #require(all.location)
-            #expect(location.hasPrefix("/clients?batch="), location)
+            #expect(location.hasPrefix("/clients?batch="), "\(location)")
             let jobs = try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind)
             #expect(jobs.count == 2, "as many as the quota has left")
             let pending = try await app.services.clients.list(.tenant(member), ClientListQuery(enrichment: .pending)).clients

@@ -59,7 +59,10 @@ extension PageViewTests {
                 sortHeadcount: .init(url: "/h", arrow: "", ariaSort: "none"), sortStatus: .init(url: "/s", arrow: "", ariaSort: "none"),
                 sortCreated: .init(url: "/c", arrow: "↓", ariaSort: "descending"),
                 pagination: .init(isShown: true, page: "2", pageCount: "9", hasPrevious: true, previousURL: "/p1", hasNext: true, nextURL: "/p3"),
-                figures: [.init(state: "pending", label: "В очереди", count: "5")], pendingCount: 5, isPending: true, basePath: "/clients",
+                figures: [.init(state: "pending", label: "В очереди", count: "5")], pendingCount: 5, isPending: true,
+                progressURL: "/clients/enrichment-progress.json?batch=b1", hasBatch: tenant == nil,
+                batchFigures: [.init(state: "failed", label: "Ошибка", count: "1")], batchTotal: "3", batchDone: false, batchHasFailed: true,
+                basePath: "/clients",
                 filterQuery: "region=77", canWork: true, isConsole: tenant != nil, enrichCap: "10 000", canViewUsage: false,
                 tenantName: tenant, tenantURL: tenant.map { _ in "/admin/tenants/1" })
             #expect(TemplateValue.object(list.templateFields) == TemplateValue.reflecting(list), "\(tenant ?? "own")")

@@ -14,7 +14,7 @@ public struct SenderClient: Sendable, Equatable {
 }
 
 /// Inbound messages and clients matched by the sender: the messages on a client card, the
-/// client on a message card. Matched when read, by indexed keys (`M0033AddClientMailMatching`
+/// client on a message card. Matched when read, by indexed keys (`M0034AddClientMailMatching`
 /// says why): a sender matches a client by its exact address being one of the client's contact
 /// addresses, or by its domain being one of the client's own domains (`ClientMailKeys`, which
 /// never holds a public mail domain). Every statement filters by the tenant of the client or

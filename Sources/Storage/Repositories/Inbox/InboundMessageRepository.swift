@@ -365,7 +365,7 @@ public struct InboundMessageRepository: Sendable {
             SQLBind(message.subject), SQLBind(message.snippet),
             SQLBind(InboxSearch.searchText(fromName: message.fromName, fromAddress: message.fromAddress, subject: message.subject)),
             SQLBind(message.receivedAt), SQLBind(message.storedAt),
-            // What the client card finds a client's messages by (see `M0033AddClientMailMatching`).
+            // What the client card finds a client's messages by (see `M0034AddClientMailMatching`).
             SQLBind(ClientMailKeys.domain(ofAddress: message.fromAddress)),
         ]
     }

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import SQLKit
 
-/// The `client_mail_keys` rows of clients (see `M0033AddClientMailMatching`): written wherever a
+/// The `client_mail_keys` rows of clients (see `M0034AddClientMailMatching`): written wherever a
 /// client's record or contacts are, on the same connection (inside its transaction).
 enum ClientMailKeyRows {
     /// Rows per INSERT: 4 binds each.
