@@ -362,4 +362,60 @@ import Testing
             #expect(empty.series.isEmpty && empty.days.count == 3)
         }
     }
+
+    @Test func theChartAndTheMatchCountFollowTheListsFilters() async throws {
+        try await TestDatabase.with { db in
+            let world = try InboxWorld(db)
+            let anna = try await world.tenant("anna@romashka.ru", company: "Ромашка")
+            let scope = TenantScope.tenant(anna)
+            let sales = try await world.mailbox(anna, "sales@romashka.ru")
+            let support = try await world.mailbox(anna, "help@romashka.ru")
+            func at(_ item: String, _ iso: String) -> NewInboundMessage {
+                NewInboundMessage(providerItemID: item, messageID: nil, fromAddress: "a@b.ru", fromName: nil, toAddresses: [],
+                                  subject: item, snippet: "", receivedAt: InboxWorld.date(iso))
+            }
+            let inSales = try await world.messages.store([
+                at("early", "2027-01-10T09:00:00Z"),
+                at("unsure", "2027-01-14T09:00:00Z"),
+                at("after-the-period", "2027-01-15T09:00:00Z"),
+            ], companyID: anna.companyID, mailboxID: sales.id)
+            let inSupport = try await world.messages.store([at("invoice", "2027-01-14T10:00:00Z")], companyID: anna.companyID, mailboxID: support.id)
+            let categories = try await world.categories.list(scope)
+            let lead = categories[0].id, invoice = categories[1].id
+            func id(_ item: String) -> UUID { (inSales + inSupport).first { $0.providerItemID == item }!.id }
+            try await world.classifications.save([
+                NewClassification(messageID: id("early"), categoryID: lead, confidence: 1, reason: "", source: "embedded", needsReview: false),
+                NewClassification(messageID: id("unsure"), categoryID: lead, confidence: 0.3, reason: "", source: "embedded", needsReview: true),
+                NewClassification(messageID: id("after-the-period"), categoryID: lead, confidence: 1, reason: "", source: "embedded", needsReview: false),
+                NewClassification(messageID: id("invoice"), categoryID: invoice, confidence: 1, reason: "", source: "embedded", needsReview: false),
+            ], companyID: anna.companyID)
+
+            // Five days up to 14 January, long before "now": the period is the caller's, not the clock's.
+            let moscow = TimeZone(secondsFromGMT: 3 * 3600)!
+            let lastDay = InboxWorld.date("2027-01-13T21:00:00Z")
+            let later = InboxWorld.date("2027-03-01T08:00:00Z")
+            let all = try await world.messages.dailyCategoryCounts(scope, days: 5, through: lastDay, timeZone: moscow, now: later)
+            #expect(all.days.first == InboxWorld.date("2027-01-09T21:00:00Z") && all.days.count == 5)
+            #expect(all.counts(for: lead) == [1, 0, 0, 0, 1])
+            #expect(all.counts(for: invoice) == [0, 0, 0, 0, 1])
+
+            let salesOnly = try await world.messages.dailyCategoryCounts(scope, filter: InboxFilter(mailboxID: sales.id), days: 5, through: lastDay,
+                                                                         timeZone: moscow, now: later)
+            #expect(salesOnly.counts(for: lead) == [1, 0, 0, 0, 1])
+            #expect(salesOnly.series.map(\.categoryID) == [lead], "the other mailbox's invoice is left out")
+
+            let review = try await world.messages.dailyCategoryCounts(scope, filter: InboxFilter(needsReview: true), days: 5, through: lastDay,
+                                                                      timeZone: moscow, now: later)
+            #expect(review.series.map(\.categoryID) == [lead])
+            #expect(review.counts(for: lead) == [0, 0, 0, 0, 1])
+
+            // The count of a filtered list, stopped just past the cap.
+            #expect(try await world.messages.countMatching(scope, filter: InboxFilter(mailboxID: sales.id), cappedAt: 100) == 3)
+            #expect(try await world.messages.countMatching(scope, filter: InboxFilter(categoryID: lead), cappedAt: 100) == 3)
+            #expect(try await world.messages.countMatching(scope, filter: InboxFilter(needsReview: true), cappedAt: 100) == 1)
+            #expect(try await world.messages.countMatching(scope, filter: InboxFilter(), cappedAt: 2) == 3, "more than the cap")
+            let otherTenant = try await world.tenant("boris@lyutik.ru", company: "Лютик")
+            #expect(try await world.messages.countMatching(.tenant(otherTenant), filter: InboxFilter(mailboxID: sales.id), cappedAt: 100) == 0)
+        }
+    }
 }

@@ -288,14 +288,18 @@ public struct InboundMessageRepository: Sendable {
         return InboxMessageDetail(entry: entry, labelActions: actions.sorted { ($0.createdAt, $0.kind.order) < ($1.createdAt, $1.kind.order) })
     }
 
-    /// Messages per category for each of the last `days` days (today included), the days cut
-    /// at midnight in `timeZone`. The day of a message is decided in SQL by comparing with the
-    /// day boundaries computed here, so no engine-specific date function is needed and
-    /// daylight-saving days come out right.
-    public func dailyCategoryCounts(_ scope: TenantScope, companyID: UUID? = nil, days: Int = 30, timeZone: TimeZone, now: Date? = nil) async throws -> InboxDailyCounts {
+    /// Messages per category for each of the `days` days up to `lastDay` (today when not
+    /// given), that day included, the days cut at midnight in `timeZone`. The day of a message
+    /// is decided in SQL by comparing with the day boundaries computed here, so no
+    /// engine-specific date function is needed and daylight-saving days come out right.
+    ///
+    /// `filter` narrows the messages counted (mailbox, needs review, failed labels…) in the same
+    /// one grouped statement; its `from` and `to` are ignored, the days are the period.
+    public func dailyCategoryCounts(_ scope: TenantScope, companyID: UUID? = nil, filter: InboxFilter = InboxFilter(), days: Int = 30,
+                                    through lastDay: Date? = nil, timeZone: TimeZone, now: Date? = nil) async throws -> InboxDailyCounts {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let today = calendar.startOfDay(for: now ?? clock.now())
+        let today = calendar.startOfDay(for: lastDay ?? now ?? clock.now())
         let count = min(max(days, 1), 366)
         let starts = (0..<count).reversed().compactMap { calendar.date(byAdding: .day, value: -$0, to: today) }
         guard let first = starts.first, let end = calendar.date(byAdding: .day, value: 1, to: today) else {
@@ -309,7 +313,11 @@ public struct InboundMessageRepository: Sendable {
             }
             bucket += " ELSE \(literal: starts.count - 1) END"
         }
-        var conditions = Self.conditions(scope, InboxFilter(companyID: companyID))
+        var counted = filter
+        counted.from = nil
+        counted.to = nil
+        if let companyID { counted.companyID = companyID }
+        var conditions = Self.conditions(scope, counted)
         conditions.append("m.received_at >= \(bind: first)")
         conditions.append("m.received_at < \(bind: end)")
         var inner: SQLQueryString = """
@@ -331,6 +339,19 @@ public struct InboundMessageRepository: Sendable {
         let series = byCategory.map { CategoryDaySeries(categoryID: $0.key, counts: $0.value) }
             .sorted { ($1.total, $0.categoryID?.uuidString ?? "") < ($0.total, $1.categoryID?.uuidString ?? "") }
         return InboxDailyCounts(days: starts, series: series)
+    }
+
+    /// How many messages a filtered list holds, counting no further than `cap + 1`: an answer
+    /// above `cap` means "more than `cap`", and a huge inbox is never counted to the end.
+    public func countMatching(_ scope: TenantScope, filter: InboxFilter, cappedAt cap: Int) async throws -> Int {
+        var matching: SQLQueryString = """
+            SELECT m.id AS id
+            FROM inbound_messages m LEFT JOIN message_classifications c ON c.message_id = m.id
+            """
+        Self.appendWhere(Self.conditions(scope, filter), to: &matching)
+        matching += " LIMIT \(literal: max(cap, 0) + 1)"
+        let row = try await persistence.sql.raw("SELECT COUNT(*) AS n FROM (\(matching)) t").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Totals for the inbox badges.
