@@ -5,14 +5,19 @@ import Storage
 import Workers
 
 /// The processed inbox: every stored message across the company's mailboxes with its category,
-/// filters and search, a chart of the last two weeks, and the message card where a person
+/// filters and search, a chart of the listed mailbox and period (two weeks unless the filters
+/// name dates), and the message card where a person
 /// corrects a category (which relabels the message in its mailbox and teaches the classifier),
 /// and "Classify again" for the messages still without a verdict.
 struct InboxController {
     let services: WebServices
 
     static let pageSize = 50
+    /// The chart's period when the filters name no dates, and its longest.
     static let chartDays = 14
+    static let maximumChartDays = 90
+    /// A filtered list is counted no further: beyond it the page says "more than".
+    static let matchCountCap = 10_000
     static let snippetPreviewLength = 160
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -68,6 +73,9 @@ struct InboxController {
         let name: String
         let colour: String
         let total: Int
+        /// The list filtered by this category, the other filters kept; `nil` for messages
+        /// without a category (no filter lists exactly those).
+        let url: String?
     }
 
     struct ChartView {
@@ -75,7 +83,19 @@ struct InboxController {
         let source: String
         /// The figures in words, for whoever cannot see the image.
         let alternative: String
+        /// The first and last day shown.
+        let period: String
+        /// The filters' dates span more than ``InboxController/maximumChartDays``: the chart
+        /// shows the last of them.
+        let isClipped: Bool
         let legend: [LegendItem]
+    }
+
+    /// The days the chart covers: `days` days up to and including `lastDay` (a Moscow midnight).
+    struct ChartPeriod: Equatable {
+        let lastDay: Date
+        let days: Int
+        let isClipped: Bool
     }
 
     struct Pagination {
@@ -101,10 +121,14 @@ struct InboxController {
         /// The "Classify again" button: messages wait for a verdict and the user may ask.
         let canClassifyAgain: Bool
         let totals: Totals
+        /// "N messages match" under a filtered list, `nil` for the whole inbox.
+        let matchCount: String?
         let chart: ChartView?
         let pagination: Pagination
         /// This list (filters and page), where "Classify again" comes back to.
         let backURL: String
+        /// This list's first page, filters kept: where the "new messages" banner leads.
+        let freshURL: String
     }
 
     // MARK: List
@@ -126,7 +150,15 @@ struct InboxController {
         let page = try await services.inboundMessages.list(scope, filter: filters.inboxFilter, after: cursor, limit: Self.pageSize)
         let attention = try await services.inboundMessages.attentionCounts(scope)
         let jobs = try await services.jobs.counts(scope)
-        let counts = try await services.inboundMessages.dailyCategoryCounts(scope, days: Self.chartDays, timeZone: DisplayFormat.timeZone)
+        let listFilter = filters.inboxFilter
+        let period = Self.chartPeriod(listFilter, now: Date())
+        let counts = try await services.inboundMessages.dailyCategoryCounts(
+            scope, filter: Self.chartFilter(listFilter), days: period.days, through: period.lastDay, timeZone: DisplayFormat.timeZone)
+        var matchCount: String?
+        if filters.isFiltered {
+            let matching = try await services.inboundMessages.countMatching(scope, filter: listFilter, cappedAt: Self.matchCountCap)
+            matchCount = Self.matchCountText(matching, localizer: services.renderer.localizer, locale: locale)
+        }
 
         let mailboxNames = Dictionary(uniqueKeysWithValues: mailboxes.map { ($0.id, $0.displayName) })
         let categoryByID = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) })
@@ -153,8 +185,9 @@ struct InboxController {
             hasMailboxes: !mailboxes.isEmpty, mailboxStatuses: mailboxStatuses,
             canManageMailboxes: AccessPolicy.allows(member.role, .manageMailboxes),
             canClassifyAgain: attention.unclassified > 0 && AccessPolicy.allows(member.role, .correctClassification),
-            totals: totals, chart: Self.chart(counts, categories: categoryByID, text: text), pagination: pagination,
-            backURL: listURL)
+            totals: totals, matchCount: matchCount,
+            chart: Self.chart(counts, period: period, filters: filters, categories: categoryByID, text: text), pagination: pagination,
+            backURL: listURL, freshURL: filters.url())
         return services.renderer.page("inbox", titleKey: "title_inbox", content: view, request: request, context: context,
                                       status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -188,8 +221,51 @@ struct InboxController {
             isUnclassified: verdict == nil)
     }
 
-    /// The chart of the last days, or `nil` when nothing arrived in them.
-    static func chart(_ counts: InboxDailyCounts, categories: [UUID: InboxCategory], text: (String) -> String) -> ChartView? {
+    /// The chart's days from the list's dates: from "from" to "to" (today when only "from" is
+    /// given), the 14 days up to "to" (or today) when "from" is not; at most the last 90.
+    static func chartPeriod(_ filter: InboxFilter, now: Date) -> ChartPeriod {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DisplayFormat.timeZone
+        let today = calendar.startOfDay(for: now)
+        // `to` is the start of the day after the last one asked for.
+        let lastDay = filter.to.flatMap { calendar.date(byAdding: .day, value: -1, to: $0) } ?? max(today, filter.from ?? today)
+        let firstDay = filter.from ?? calendar.date(byAdding: .day, value: 1 - chartDays, to: lastDay) ?? lastDay
+        let span = (calendar.dateComponents([.day], from: firstDay, to: lastDay).day ?? 0) + 1
+        return ChartPeriod(lastDay: lastDay, days: min(max(span, 1), maximumChartDays), isClipped: span > maximumChartDays)
+    }
+
+    /// What the chart counts of the list's filters: the mailbox, needs review and failed labels.
+    /// Not the category (the chart compares categories, and its legend picks one), nor the
+    /// search; the dates make its period.
+    static func chartFilter(_ filter: InboxFilter) -> InboxFilter {
+        InboxFilter(mailboxID: filter.mailboxID, needsReview: filter.needsReview, failedLabelActions: filter.failedLabelActions)
+    }
+
+    /// "N messages match", or "more than 10,000" when the capped count went past the cap.
+    static func matchCountText(_ count: Int, localizer: Localizer, locale: AppLocale) -> String {
+        if count > matchCountCap {
+            return localizer.text("inbox_match_count_more", locale, values: ["count": groupedNumber(matchCountCap, locale)])
+        }
+        if count == 1 { return localizer.text("inbox_match_count_one", locale) }
+        return localizer.text("inbox_match_count", locale, values: ["count": groupedNumber(count, locale)])
+    }
+
+    /// 10,000 in English, 10 000 in Russian (a no-break space, so the figure never wraps).
+    static func groupedNumber(_ number: Int, _ locale: AppLocale) -> String {
+        let digits = String(number.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (number < 0 ? "-" : "") + groups.joined(separator: locale == .ru ? "\u{00A0}" : ",")
+    }
+
+    /// The chart of the period, or `nil` when nothing arrived in it.
+    static func chart(_ counts: InboxDailyCounts, period: ChartPeriod, filters: InboxFilters, categories: [UUID: InboxCategory],
+                      text: (String) -> String) -> ChartView? {
         guard counts.series.contains(where: { $0.total > 0 }) else { return nil }
         // In the categories' own order, messages without one last.
         let ordered = counts.series.sorted { lhs, rhs in
@@ -203,12 +279,18 @@ struct InboxController {
                                            colour: category?.colour ?? CategoryDayChart.neutralColour, counts: item.counts)
         }
         let summary = series.map { "\($0.name): \($0.counts.reduce(0, +))" }.joined(separator: ", ")
-        let chart = CategoryDayChart(heading: text("inbox_chart_title"), summary: summary,
+        let periodText = [counts.days.first, counts.days.last].compactMap { $0.map(DisplayFormat.dayMonth) }.joined(separator: "–")
+        let chart = CategoryDayChart(heading: "\(text("inbox_chart_title")), \(periodText)", summary: summary,
                                      dayLabels: counts.days.map(DisplayFormat.dayMonth), series: series)
-        let legend = series.map { (item: CategoryDayChart.Series) -> LegendItem in
-            LegendItem(name: item.name, colour: CategoryDayChart.safeColour(item.colour), total: item.counts.reduce(0, +))
+        let legend = ordered.indices.map { (index: Int) -> LegendItem in
+            let item = ordered[index], drawn = series[index]
+            var linked = filters
+            linked.category = item.categoryID?.uuidString ?? ""
+            return LegendItem(name: drawn.name, colour: CategoryDayChart.safeColour(drawn.colour), total: item.total,
+                              url: item.categoryID == nil ? nil : linked.url())
         }
-        return ChartView(source: chart.imageSource(), alternative: "\(chart.heading). \(summary)", legend: legend)
+        return ChartView(source: chart.imageSource(), alternative: "\(chart.heading). \(summary)", period: periodText,
+                         isClipped: period.isClipped, legend: legend)
     }
 
     // MARK: Message card

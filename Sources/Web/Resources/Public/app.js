@@ -52,6 +52,10 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   var windowMs = 30000;
+  // The "new messages" banner: the page carries the number of messages it was rendered with
+  // (data-new-mail-since); when the progress reports more, the banner says how many arrived
+  // since and links to the list's first page with the same filters.
+  var banner = document.querySelector("[data-new-mail-since]");
   var shortestMs = 10000;
   // The answers of the last windowMs, oldest first: { time, values }.
   var readings = [];
@@ -108,6 +112,23 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   }
 
+  function announceNewMail(total) {
+    if (!banner || typeof total !== "number") {
+      return;
+    }
+    var arrived = total - (parseInt(banner.getAttribute("data-new-mail-since"), 10) || 0);
+    if (arrived <= 0) {
+      banner.hidden = true;
+      return;
+    }
+    var template = banner.getAttribute(arrived === 1 ? "data-new-mail-one" : "data-new-mail-many") || "";
+    var text = banner.querySelector("[data-new-mail-text]");
+    if (text) {
+      text.textContent = template.replace("{count}", String(arrived));
+    }
+    banner.hidden = false;
+  }
+
   function stored(values) {
     return values["totals.messages"] || 0;
   }
@@ -134,6 +155,7 @@ document.addEventListener("DOMContentLoaded", function () {
         values["rate.stored"] = perMinute(oldest, newest, stored);
         values["rate.classified"] = perMinute(oldest, newest, classified);
         show(values);
+        announceNewMail(values["totals.messages"]);
       })
       .catch(function () {
         // Signed out, or the server is gone: keep the last figures and stop asking.
