@@ -23,6 +23,16 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The chart's figures in words (its `<desc>`), one "category: total" each, in any order.
+    static func chartSummary(_ html: String) -> Set<String>? {
+        guard let svg = chartSVG(html), let match = svg.firstMatch(of: /<desc[^>]*>([^<]*)<\/desc>/) else { return nil }
+        return Set(String(match.output.1).components(separatedBy: ", "))
+    }
+
+    static func chartDays(_ html: String) -> Int? {
+        chartSVG(html).map { $0.components(separatedBy: "<g class=\"chart-day\">").count - 1 }
+    }
+
     static func nextPage(_ html: String) -> String? {
         html.firstMatch(of: /href="([^"]+)" rel="next"/).map { String($0.output.1).replacingOccurrences(of: "&amp;", with: "&") }
     }
@@ -389,6 +399,122 @@ import Testing
             let english = try await bob.get("/inbox?to=not-a-day")
             #expect(english.status == .unprocessableContent)
             #expect(english.text.contains("id=\"filter-to-error\">\(InboxFixtures.html(app, "validation_filter_date", .en))</p>"))
+        }
+    }
+
+    @Test func theChartFollowsTheListsFiltersAndItsLegendFiltersByCategory() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let sales = try await InboxFixtures.gmailMailbox(app, member)
+            let support = try await InboxFixtures.gmailMailbox(app, member, address: "help@romashka.ru")
+            let lead = try await InboxFixtures.category(app, member, named: "Заявка")
+            let invoice = try await InboxFixtures.category(app, member, named: "Счёт")
+            let now = Date()
+            let inSales = try await InboxFixtures.store(app, [
+                InboxFixtures.message(1, receivedAt: now),
+                InboxFixtures.message(2, receivedAt: now.addingTimeInterval(-60)),
+                InboxFixtures.message(3, receivedAt: now.addingTimeInterval(-40 * Self.day)),
+            ], in: sales)
+            let inSupport = try await InboxFixtures.store(app, [InboxFixtures.message(4, receivedAt: now.addingTimeInterval(-120))], in: support)
+            try await app.services.classifications.save([
+                NewClassification(messageID: inSales[0].id, categoryID: lead.id, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+                NewClassification(messageID: inSales[1].id, categoryID: lead.id, confidence: 0.4, reason: "", source: "embedded", needsReview: true),
+                NewClassification(messageID: inSales[2].id, categoryID: lead.id, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+                NewClassification(messageID: inSupport[0].id, categoryID: invoice.id, confidence: 0.9, reason: "", source: "embedded", needsReview: false),
+            ], companyID: member.companyID)
+            func day(_ offset: TimeInterval) -> String { DisplayFormat.isoDay(now.addingTimeInterval(offset * Self.day)) }
+
+            // No filters: the last 14 days, every mailbox.
+            let all = try await anna.get("/inbox").text
+            #expect(Self.chartDays(all) == 14)
+            #expect(Self.chartSummary(all) == ["Заявка: 2", "Счёт: 1"])
+
+            // The mailbox and the needs-review filter narrow the chart too.
+            let salesOnly = try await anna.get("/inbox?mailbox=\(sales.id.uuidString)").text
+            #expect(Self.chartDays(salesOnly) == 14)
+            #expect(Self.chartSummary(salesOnly) == ["Заявка: 2"])
+            #expect(Self.chartSummary(try await anna.get("/inbox?review=1").text) == ["Заявка: 1"])
+            #expect(Self.chartSummary(try await anna.get("/inbox?failed=1").text) == nil, "no message has a failed label: no chart")
+
+            // The dates make the period: 61 days from "from" to "to", the old message in it.
+            let twoMonths = try await anna.get("/inbox?from=\(day(-60))&to=\(day(0))").text
+            #expect(Self.chartDays(twoMonths) == 61)
+            #expect(Self.chartSummary(twoMonths) == ["Заявка: 3", "Счёт: 1"])
+            #expect(!twoMonths.contains(InboxFixtures.html(app, "inbox_chart_clipped", .ru)))
+            // Only "to": the 14 days up to it.
+            let earlier = try await anna.get("/inbox?to=\(day(-35))").text
+            #expect(Self.chartDays(earlier) == 14)
+            #expect(Self.chartSummary(earlier) == ["Заявка: 1"])
+            // Longer than 90 days: the last 90, and the page says so.
+            let long = try await anna.get("/inbox?from=\(day(-200))").text
+            #expect(Self.chartDays(long) == 90)
+            #expect(long.contains(InboxFixtures.html(app, "inbox_chart_clipped", .ru)))
+
+            // Each legend entry lists its category, the other filters kept.
+            let reviewInSales = try await anna.get("/inbox?mailbox=\(sales.id.uuidString)&review=1").text
+            let legendLink = "/inbox?mailbox=\(sales.id.uuidString)&category=\(lead.id.uuidString)&review=1"
+            #expect(reviewInSales.contains("href=\"\(legendLink.replacingOccurrences(of: "&", with: "&amp;"))\">Заявка</a>: 1"))
+            #expect(Self.messageLinks(try await anna.get(legendLink).text) == [inSales[1].id.uuidString])
+            #expect(all.contains("href=\"/inbox?category=\(invoice.id.uuidString)\">Счёт</a>: 1"))
+        }
+    }
+
+    @Test func aFilteredListSaysHowManyMessagesMatch() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let sales = try await InboxFixtures.gmailMailbox(app, member)
+            let support = try await InboxFixtures.gmailMailbox(app, member, address: "help@romashka.ru")
+            try await InboxFixtures.store(app, (0..<55).map { InboxFixtures.message($0, receivedAt: Date().addingTimeInterval(-Double($0) * 60)) }, in: sales)
+            try await InboxFixtures.store(app, [InboxFixtures.message(100, subject: "Счёт на оплату")], in: support)
+            let localizer = app.services.renderer.localizer
+            func matching(_ count: Int) -> String {
+                LocalizedTemplates.escape(localizer.text("inbox_match_count", .ru, values: ["count": String(count)]))
+            }
+
+            let salesPage = try await anna.get("/inbox?mailbox=\(sales.id.uuidString)")
+            #expect(Self.messageLinks(salesPage.text).count == 50, "one page of the list")
+            #expect(salesPage.text.contains(matching(55)), "the count covers every page")
+            let one = try await anna.get("/inbox?q=" + InboxFilters.encode("счёт"))
+            #expect(one.text.contains(InboxFixtures.html(app, "inbox_match_count_one", .ru)))
+            let none = try await anna.get("/inbox?q=" + InboxFilters.encode("ничего такого"))
+            #expect(none.text.contains(matching(0)))
+            #expect(!(try await anna.get("/inbox").text.contains("data-match-count")), "the whole inbox has its total above")
+
+            // Past the cap, the count stops and says so.
+            let more = InboxController.matchCountText(InboxController.matchCountCap + 1, localizer: localizer, locale: .en)
+            #expect(more == localizer.text("inbox_match_count_more", .en, values: ["count": "10,000"]))
+            #expect(InboxController.matchCountText(InboxController.matchCountCap, localizer: localizer, locale: .ru)
+                == localizer.text("inbox_match_count", .ru, values: ["count": "10\u{00A0}000"]))
+        }
+    }
+
+    @Test func theListCarriesItsTotalForTheNewMailBanner() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let mailbox = try await InboxFixtures.gmailMailbox(app, member)
+            try await InboxFixtures.store(app, (0..<3).map { InboxFixtures.message($0) }, in: mailbox)
+
+            let page = try await anna.get("/inbox?review=1&after=1700000000.\(UUID().uuidString.lowercased())").text
+            let banner = try #require(page.firstMatch(of: /<div class="alert alert-info new-mail-banner"([^>]*)>([^<]*<span[^>]*><\/span>[^<]*<a href="([^"]*)">)/))
+            let attributes = String(banner.output.1)
+            #expect(attributes.contains("data-new-mail-since=\"3\""))
+            #expect(attributes.hasSuffix(" hidden"), "hidden until app.js sees more")
+            #expect(attributes.contains("data-new-mail-many=\"\(InboxFixtures.html(app, "inbox_new_mail_many", .ru))\""))
+            #expect(attributes.contains("data-new-mail-one=\"\(InboxFixtures.html(app, "inbox_new_mail_one", .ru))\""))
+            #expect(String(banner.output.3) == "/inbox?review=1", "the first page, the filters kept")
+            #expect(!page.contains("<script>"), "no inline script")
+
+            // New mail: the progress the page polls reports more than the page was rendered with.
+            try await InboxFixtures.store(app, [InboxFixtures.message(3)], in: mailbox)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(try await anna.get("/inbox/progress").text.utf8)) as? [String: Any])
+            #expect((json["totals"] as? [String: Any])?["messages"] as? Int == 4)
+            #expect(try await anna.get("/inbox").text.contains("data-new-mail-since=\"4\""))
         }
     }
 
