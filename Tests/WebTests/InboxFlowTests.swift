@@ -429,24 +429,26 @@ import Testing
             // No filters: the last 14 days, every mailbox.
             let all = try await anna.get("/inbox").text
             #expect(Self.chartDays(all) == 14)
-            #expect(Self.chartSummary(all) == ["Заявка: 2", "Счёт: 1"])
+            #expect(Self.chartSummary(all) == Set(["Заявка: 2", "Счёт: 1"]))
 
             // The mailbox and the needs-review filter narrow the chart too.
             let salesOnly = try await anna.get("/inbox?mailbox=\(sales.id.uuidString)").text
             #expect(Self.chartDays(salesOnly) == 14)
-            #expect(Self.chartSummary(salesOnly) == ["Заявка: 2"])
-            #expect(Self.chartSummary(try await anna.get("/inbox?review=1").text) == ["Заявка: 1"])
-            #expect(Self.chartSummary(try await anna.get("/inbox?failed=1").text) == nil, "no message has a failed label: no chart")
+            #expect(Self.chartSummary(salesOnly) == Set(["Заявка: 2"]))
+            let review = try await anna.get("/inbox?review=1").text
+            #expect(Self.chartSummary(review) == Set(["Заявка: 1"]))
+            let failed = try await anna.get("/inbox?failed=1").text
+            #expect(Self.chartSummary(failed) == nil, "no message has a failed label: no chart")
 
             // The dates make the period: 61 days from "from" to "to", the old message in it.
             let twoMonths = try await anna.get("/inbox?from=\(day(-60))&to=\(day(0))").text
             #expect(Self.chartDays(twoMonths) == 61)
-            #expect(Self.chartSummary(twoMonths) == ["Заявка: 3", "Счёт: 1"])
+            #expect(Self.chartSummary(twoMonths) == Set(["Заявка: 3", "Счёт: 1"]))
             #expect(!twoMonths.contains(InboxFixtures.html(app, "inbox_chart_clipped", .ru)))
             // Only "to": the 14 days up to it.
             let earlier = try await anna.get("/inbox?to=\(day(-35))").text
             #expect(Self.chartDays(earlier) == 14)
-            #expect(Self.chartSummary(earlier) == ["Заявка: 1"])
+            #expect(Self.chartSummary(earlier) == Set(["Заявка: 1"]))
             // Longer than 90 days: the last 90, and the page says so.
             let long = try await anna.get("/inbox?from=\(day(-200))").text
             #expect(Self.chartDays(long) == 90)
@@ -456,7 +458,8 @@ import Testing
             let reviewInSales = try await anna.get("/inbox?mailbox=\(sales.id.uuidString)&review=1").text
             let legendLink = "/inbox?mailbox=\(sales.id.uuidString)&category=\(lead.id.uuidString)&review=1"
             #expect(reviewInSales.contains("href=\"\(legendLink.replacingOccurrences(of: "&", with: "&amp;"))\">Заявка</a>: 1"))
-            #expect(Self.messageLinks(try await anna.get(legendLink).text) == [inSales[1].id.uuidString])
+            let followed = try await anna.get(legendLink).text
+            #expect(Self.messageLinks(followed) == [inSales[1].id.uuidString])
             #expect(all.contains("href=\"/inbox?category=\(invoice.id.uuidString)\">Счёт</a>: 1"))
         }
     }
@@ -482,7 +485,8 @@ import Testing
             #expect(one.text.contains(InboxFixtures.html(app, "inbox_match_count_one", .ru)))
             let none = try await anna.get("/inbox?q=" + InboxFilters.encode("ничего такого"))
             #expect(none.text.contains(matching(0)))
-            #expect(!(try await anna.get("/inbox").text.contains("data-match-count")), "the whole inbox has its total above")
+            let whole = try await anna.get("/inbox").text
+            #expect(!whole.contains("data-match-count"), "the whole inbox has its total above")
 
             // Past the cap, the count stops and says so.
             let more = InboxController.matchCountText(InboxController.matchCountCap + 1, localizer: localizer, locale: .en)
@@ -512,9 +516,11 @@ import Testing
 
             // New mail: the progress the page polls reports more than the page was rendered with.
             try await InboxFixtures.store(app, [InboxFixtures.message(3)], in: mailbox)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(try await anna.get("/inbox/progress").text.utf8)) as? [String: Any])
+            let progress = try await anna.get("/inbox/progress")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(progress.text.utf8)) as? [String: Any])
             #expect((json["totals"] as? [String: Any])?["messages"] as? Int == 4)
-            #expect(try await anna.get("/inbox").text.contains("data-new-mail-since=\"4\""))
+            let reloaded = try await anna.get("/inbox").text
+            #expect(reloaded.contains("data-new-mail-since=\"4\""), "the page after a reload starts from the new total")
         }
     }
 
