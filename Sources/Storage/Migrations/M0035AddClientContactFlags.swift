@@ -35,7 +35,7 @@ struct M0035AddClientContactFlags: AsyncMigration {
 
     /// The flags of the clients that exist already, a page of clients at a time; rows with no
     /// contact at all keep the default.
-    private static func backfill(on database: any Database) async throws {
+    static func backfill(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         var after: UUID?
         while true {
