@@ -52,9 +52,10 @@ public struct ClientRepository: Sendable {
     /// contacts decoded), with the number of clients matching the filters: what the CSV export
     /// reads, a page at a time, so a tenant's 100,000 clients are never in memory at once.
     public func exportPage(_ member: TenantMember, _ query: ClientListQuery) async throws -> (clients: [Client], totalCount: Int) {
-        try await readPage(company: member.companyID, query, columns: ClientListSQL.wholeColumns) {
+        let (clients, total) = try await readPage(company: member.companyID, query, columns: ClientListSQL.wholeColumns) {
             try ClientListSQL.client(from: $0)
         }
+        return (clients: clients, totalCount: total)
     }
 
     /// The page `query` names in its order (see `ClientListSQL`), each row read by `decode`.

@@ -44,7 +44,7 @@ struct ClientExportController {
         let body = ResponseBody { writer in
             var buffer = ByteBuffer(bytes: ClientCSV.byteOrderMark)
             buffer.writeString(ClientCSV.row(Self.headings(text)))
-            var query = firstQuery
+            var next = firstQuery
             var page = first.clients
             var written = 0
             while !page.isEmpty, written < Self.cap {
@@ -54,9 +54,9 @@ struct ClientExportController {
                 written += min(page.count, Self.cap - written)
                 try await writer.write(buffer)
                 buffer.clear()
-                guard page.count == query.pageSize, written < Self.cap else { break }
-                query.page += 1
-                page = try await clients.exportPage(member, query).clients
+                guard page.count == next.pageSize, written < Self.cap else { break }
+                next.page += 1
+                page = try await clients.exportPage(member, next).clients
             }
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
             try await writer.finish(nil)
