@@ -16,6 +16,10 @@ public struct ClientListQuery: Sendable, Hashable {
     public var regionCode: String?
     /// An OKVED code; matches the code and its subtree (`62` finds `62.01`).
     public var okvedPrefix: String?
+    /// Only clients enrichment found an e-mail, a phone, a decision maker for (false: any).
+    public var hasEmail: Bool
+    public var hasPhone: Bool
+    public var hasDecisionMaker: Bool
     public var sort: Sort
     public var descending: Bool
     /// From 1.
@@ -23,12 +27,16 @@ public struct ClientListQuery: Sendable, Hashable {
     public var pageSize: Int
 
     public init(text: String? = nil, statuses: Set<ClientStatus> = [], enrichment: EnrichmentState? = nil, regionCode: String? = nil,
-                okvedPrefix: String? = nil, sort: Sort = .createdAt, descending: Bool = true, page: Int = 1, pageSize: Int = 50) {
+                okvedPrefix: String? = nil, hasEmail: Bool = false, hasPhone: Bool = false, hasDecisionMaker: Bool = false,
+                sort: Sort = .createdAt, descending: Bool = true, page: Int = 1, pageSize: Int = 50) {
         self.text = text
         self.statuses = statuses
         self.enrichment = enrichment
         self.regionCode = regionCode
         self.okvedPrefix = okvedPrefix
+        self.hasEmail = hasEmail
+        self.hasPhone = hasPhone
+        self.hasDecisionMaker = hasDecisionMaker
         self.sort = sort
         self.descending = descending
         self.page = max(1, page)

@@ -40,6 +40,34 @@ enum ClientListSQL {
             createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 
+    /// Every column a whole ``Client`` is made of: the export's rows.
+    static let wholeColumns: SQLQueryString = """
+        id, company_id, inn, name, status, enrichment, enrichment_error, origin, record_json, contacts_json, created_at, updated_at, enriched_at
+        """
+
+    static func client(from row: any SQLRow) throws -> Client {
+        let statusValue = try row.decode(column: "status", as: String.self)
+        let enrichmentValue = try row.decode(column: "enrichment", as: String.self)
+        let originValue = try row.decode(column: "origin", as: String.self)
+        guard let status = ClientStatus(rawValue: statusValue) else { throw StorageError.corruptRow("clients.status") }
+        guard let enrichment = EnrichmentState(rawValue: enrichmentValue) else { throw StorageError.corruptRow("clients.enrichment") }
+        guard let origin = ClientOrigin(rawValue: originValue) else { throw StorageError.corruptRow("clients.origin") }
+        return Client(
+            id: try row.decode(column: "id", as: UUID.self),
+            companyID: try row.decode(column: "company_id", as: UUID.self),
+            inn: try row.decode(column: "inn", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            status: status, enrichment: enrichment,
+            enrichmentError: try row.decode(column: "enrichment_error", as: String?.self),
+            record: try ProspectJSON.decode(CompanyRecord.self, from: try row.decode(column: "record_json", as: String.self), column: "clients.record_json"),
+            contacts: try ProspectJSON.decode(ClientContacts.self, from: try row.decode(column: "contacts_json", as: String.self),
+                                              column: "clients.contacts_json"),
+            origin: origin,
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            enrichedAt: try row.decode(column: "enriched_at", as: Date?.self))
+    }
+
     /// The WHERE conditions of one tenant's list with these filters.
     static func conditions(company: UUID, _ query: ClientListQuery) -> [SQLQueryString] {
         var conditions: [SQLQueryString] = ["company_id = \(bind: company)"]
@@ -67,6 +95,10 @@ enum ClientListSQL {
         if let code = okvedCode(query.okvedPrefix) {
             conditions.append("(okved_code = \(bind: code) OR okved_code LIKE \(bind: ClientSearch.okvedSubtreePattern(code)) ESCAPE '!')")
         }
+        // Kept with the contacts (M0035): the filter never opens `contacts_json`.
+        if query.hasEmail { conditions.append("has_email = \(bind: true)") }
+        if query.hasPhone { conditions.append("has_phone = \(bind: true)") }
+        if query.hasDecisionMaker { conditions.append("has_decision_maker = \(bind: true)") }
         return conditions
     }
 
@@ -76,7 +108,8 @@ enum ClientListSQL {
                        now: Date) async throws -> [Slice] {
         // Everything but the page: paging through a list asks the same counts.
         let key = [query.text ?? "", query.statuses.map(\.rawValue).sorted().joined(separator: ","), query.enrichment?.rawValue ?? "",
-                   query.regionCode ?? "", query.okvedPrefix ?? "", query.sort.rawValue, query.descending ? "desc" : "asc"]
+                   query.regionCode ?? "", query.okvedPrefix ?? "",
+                   [query.hasEmail, query.hasPhone, query.hasDecisionMaker].map { $0 ? "1" : "0" }.joined(), query.sort.rawValue, query.descending ? "desc" : "asc"]
             .joined(separator: "|")
         let counts = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
             try await sliceCounts(for: query, conditions: conditions, on: sql)

@@ -42,27 +42,45 @@ public struct ClientRepository: Sendable {
     /// order; the id breaks ties. Reads plain columns only: no record is decoded.
     public func list(_ scope: TenantScope, _ query: ClientListQuery, companyID: UUID? = nil) async throws -> ClientPage {
         let company = try scope.company(lookingAt: companyID)
+        let (clients, total) = try await readPage(company: company, query, columns: ClientListSQL.summaryColumns) {
+            try ClientListSQL.summary(from: $0)
+        }
+        return ClientPage(clients: clients, totalCount: total, page: query.page, pageSize: query.pageSize)
+    }
+
+    /// One page of the list as ``list(_:_:companyID:)`` reads it, each client whole (record and
+    /// contacts decoded), with the number of clients matching the filters: what the CSV export
+    /// reads, a page at a time, so a tenant's 100,000 clients are never in memory at once.
+    public func exportPage(_ member: TenantMember, _ query: ClientListQuery) async throws -> (clients: [Client], totalCount: Int) {
+        let (clients, total) = try await readPage(company: member.companyID, query, columns: ClientListSQL.wholeColumns) {
+            try ClientListSQL.client(from: $0)
+        }
+        return (clients: clients, totalCount: total)
+    }
+
+    /// The page `query` names in its order (see `ClientListSQL`), each row read by `decode`.
+    private func readPage<Item>(company: UUID, _ query: ClientListQuery, columns: SQLQueryString,
+                               _ decode: (any SQLRow) throws -> Item) async throws -> ([Item], Int) {
         let sql = persistence.sql
         let conditions = ClientListSQL.conditions(company: company, query)
         let slices = try await ClientListSQL.slices(for: query, conditions: conditions, on: sql, company: company, now: clock.now())
         var skip = (query.page - 1) * query.pageSize
         var wanted = query.pageSize
-        var clients: [ClientSummary] = []
+        var read: [Item] = []
         for slice in slices where wanted > 0 {
             guard skip < slice.count else {
                 skip -= slice.count
                 continue
             }
-            var statement: SQLQueryString = "SELECT \(ClientListSQL.summaryColumns) FROM clients"
+            var statement: SQLQueryString = "SELECT \(columns) FROM clients"
             ClientListSQL.appendWhere(conditions + slice.conditions, to: &statement)
             statement += " ORDER BY \(slice.order) LIMIT \(literal: wanted) OFFSET \(literal: skip)"
             let rows = try await sql.raw(statement).all()
-            let summaries = try rows.map { try ClientListSQL.summary(from: $0) }
-            clients += summaries
+            read += try rows.map(decode)
             wanted -= rows.count
             skip = 0
         }
-        return ClientPage(clients: clients, totalCount: slices.reduce(0) { $0 + $1.count }, page: query.page, pageSize: query.pageSize)
+        return (read, slices.reduce(0) { $0 + $1.count })
     }
 
     /// The client card. Another tenant's id is not found; the platform scope reads any.
@@ -405,13 +423,15 @@ public struct ClientRepository: Sendable {
         let succeeded = contacts.hasVerifiedContact
         let state: EnrichmentState = succeeded ? .succeeded : .empty
         let mailKeys = ClientMailKeys(record: record, contacts: contacts)
+        let flags = ClientContactFlags(contacts)
         return try await persistence.database.transaction { db in
             let sql = db.asSQL
             var statement: SQLQueryString = """
                 UPDATE clients SET name = \(bind: columns.name), name_search = \(bind: columns.nameSearch),
                     region_code = \(bind: columns.regionCode), okved_code = \(bind: columns.okvedCode), revenue = \(bind: columns.revenue),
                     headcount = \(bind: columns.headcount), record_json = \(bind: columns.recordJSON), contacts_json = \(bind: contactsJSON),
-                    enrichment = \(bind: state.rawValue), enrichment_error = NULL, enriched_at = \(bind: now), updated_at = \(bind: now)
+                    enrichment = \(bind: state.rawValue), enrichment_error = NULL, enriched_at = \(bind: now), updated_at = \(bind: now),
+                    has_email = \(bind: flags.hasEmail), has_phone = \(bind: flags.hasPhone), has_decision_maker = \(bind: flags.hasDecisionMaker)
                 """
             if succeeded {
                 statement += """

@@ -14,9 +14,17 @@ struct ClientFilters {
     var enrichment = ""
     var region = ""
     var okved = ""
+    /// "Has e-mail", "has phone", "has decision maker": ticked or not.
+    var hasEmail = false
+    var hasPhone = false
+    var hasDecisionMaker = false
     var sort = ClientListQuery.Sort.createdAt
     var descending = true
     var page = 1
+
+    static let hasEmailField = "has_email"
+    static let hasPhoneField = "has_phone"
+    static let hasDecisionMakerField = "has_decision_maker"
 
     static let maximumTextLength = 200
     /// Far beyond any real list (100,000 clients are 2,000 pages), and small enough that the
@@ -35,6 +43,9 @@ struct ClientFilters {
         enrichment = EnrichmentState(rawValue: values["enrichment"]) == nil ? "" : values["enrichment"]
         region = values["region"].trimmingCharacters(in: .whitespacesAndNewlines)
         okved = values["okved"].trimmingCharacters(in: .whitespacesAndNewlines)
+        hasEmail = values.has(Self.hasEmailField)
+        hasPhone = values.has(Self.hasPhoneField)
+        hasDecisionMaker = values.has(Self.hasDecisionMakerField)
         if let chosen = ClientListQuery.Sort(rawValue: values["sort"]) {
             sort = chosen
             descending = values["dir"].isEmpty ? Self.startsDescending(chosen) : values["dir"] == "desc"
@@ -52,7 +63,7 @@ struct ClientFilters {
     }
 
     var isFiltered: Bool {
-        !q.isEmpty || !statuses.isEmpty || !enrichment.isEmpty || !region.isEmpty || !okved.isEmpty
+        !q.isEmpty || !statuses.isEmpty || !enrichment.isEmpty || !region.isEmpty || !okved.isEmpty || hasEmail || hasPhone || hasDecisionMaker
     }
 
     /// The repository's query for this page, and a field error for each code the reference data
@@ -68,6 +79,7 @@ struct ClientFilters {
         let query = ClientListQuery(
             text: q.isEmpty ? nil : q, statuses: Set(statuses.compactMap(ClientStatus.init(rawValue:))),
             enrichment: EnrichmentState(rawValue: enrichment), regionCode: regionCode, okvedPrefix: okvedCode,
+            hasEmail: hasEmail, hasPhone: hasPhone, hasDecisionMaker: hasDecisionMaker,
             sort: sort, descending: descending, page: page, pageSize: pageSize)
         return (query, errors)
     }
@@ -107,6 +119,8 @@ struct ClientFilters {
         var pairs = [("q", q)]
         pairs += statuses.map { ("status", $0) }
         pairs += [("enrichment", enrichment), ("region", region), ("okved", okved)]
+        pairs += [(Self.hasEmailField, hasEmail), (Self.hasPhoneField, hasPhone), (Self.hasDecisionMakerField, hasDecisionMaker)]
+            .map { ($0.0, $0.1 ? "1" : "") }
         return pairs.filter { !$0.1.isEmpty }
     }
 

@@ -120,6 +120,8 @@ struct ClientListing {
         let basePath: String
         /// The filters as a query string, posted back by "enrich all matching".
         let filterQuery: String
+        /// The CSV of every client these filters match, in this order.
+        let exportURL: String
         let canWork: Bool
         let isConsole: Bool
         /// "Up to 10 000": the cap of "enrich all matching", in the visitor's digits.
@@ -139,7 +141,7 @@ struct ClientListing {
                 "pendingCount": .integer(pendingCount), "isPending": .flag(isPending), "basePath": .text(basePath),
                 "progressURL": .text(progressURL), "hasBatch": .flag(hasBatch), "batchTotal": .text(batchTotal),
                 "batchDone": .flag(batchDone), "batchHasFailed": .flag(batchHasFailed),
-                "filterQuery": .text(filterQuery), "canWork": .flag(canWork), "isConsole": .flag(isConsole), "enrichCap": .text(enrichCap),
+                "filterQuery": .text(filterQuery), "exportURL": .text(exportURL), "canWork": .flag(canWork), "isConsole": .flag(isConsole), "enrichCap": .text(enrichCap),
                 "canViewUsage": .flag(canViewUsage),
             ]
             // A handful of small values each: reflection is cheap enough for them.
@@ -232,7 +234,8 @@ struct ClientListing {
             progressURL: progressURL, hasBatch: batchCounts != nil, batchFigures: batchFigures,
             batchTotal: ClientFormat.grouped(batchCounts?.values.reduce(0, +) ?? 0, locale),
             batchDone: !running || waiting == 0, batchHasFailed: (batchCounts?[.failed] ?? 0) > 0,
-            basePath: place.basePath, filterQuery: filters.filterQuery, canWork: place.canWork, isConsole: place.isConsole,
+            basePath: place.basePath, filterQuery: filters.filterQuery,
+            exportURL: filters.url(ClientExportController.path, page: 1), canWork: place.canWork, isConsole: place.isConsole,
             enrichCap: ClientFormat.grouped(ClientEnrichmentController.allMatchingCap, locale),
             canViewUsage: role.map { ClientAccess.allows($0, .viewUsage) } ?? false,
             tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" })

@@ -17,6 +17,7 @@ struct ClientsController {
         group.post("/clients", use: create)
         group.get("/clients/{id}", use: card)
         group.post("/clients/{id}/status", use: setStatus)
+        group.post("/clients/status", use: setStatusMany)
         group.post("/clients/{id}/delete", use: delete)
     }
 
@@ -129,6 +130,40 @@ struct ClientsController {
         }
         try await services.flash(context, .success, "flash_client_status_saved")
         return .seeOther("/clients/\(client.id.uuidString)")
+    }
+
+    /// The list's "change status" button: the ticked `ids` (the rows of one page, each checked
+    /// to be the tenant's: another tenant's id is skipped unseen) move to `status` by the card's
+    /// path and rules, one client at a time. Returns to the list with its filters (`filter`).
+    @Sendable func setStatusMany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (identity, member) = try context.require(client: .work)
+        let back = ClientFilters(query: context.form["filter"]).url("/clients")
+        guard let status = ClientStatus(rawValue: context.form["status"]) else {
+            try await services.flash(context, .error, "flash_client_status_invalid")
+            return .seeOther(back)
+        }
+        let picked = Array(Set(context.form.all("ids").compactMap(UUID.init(uuidString:))).prefix(ClientEnrichmentController.readPageSize))
+        var selected = 0
+        var changed = 0
+        for id in picked {
+            guard let client = try? await services.clients.find(id, scope: .tenant(member)) else { continue }
+            selected += 1
+            guard client.status != status else { continue }
+            _ = try await services.clients.setStatus(member, id: client.id, status: status)
+            changed += 1
+        }
+        guard selected > 0 else {
+            try await services.flash(context, .error, "flash_clients_status_nothing")
+            return .seeOther(back)
+        }
+        await services.audit.record(kind: "client.status_changed_bulk", identity: identity, context: context, details: [
+            "count": String(changed), "selected": String(selected), "to": status.rawValue,
+        ])
+        let locale = context.visitor.locale
+        try await services.flash(context, .success, "flash_clients_status_changed", values: [
+            "count": ClientFormat.grouped(changed, locale), "selected": ClientFormat.grouped(selected, locale),
+        ])
+        return .seeOther(back)
     }
 
     /// Forgets the client with its notes. Charges already made stay on the usage page: they

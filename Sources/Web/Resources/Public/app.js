@@ -167,6 +167,50 @@ document.addEventListener("DOMContentLoaded", function () {
   timer = window.setInterval(poll, 3000);
 })();
 
+// "Select all on this page": a checkbox with data-select-all="form-id" (served hidden, shown
+// here, so without JavaScript only the per-row boxes appear) ticks or clears every row box
+// that belongs to that form, and shows whether none, some or all of them are ticked.
+(function () {
+  var toggles = document.querySelectorAll("[data-select-all]");
+  for (var i = 0; i < toggles.length; i++) {
+    (function (toggle) {
+      var formID = toggle.getAttribute("data-select-all");
+      function rows() {
+        return document.querySelectorAll('input[type="checkbox"][form="' + formID + '"]');
+      }
+      function reflect() {
+        var boxes = rows();
+        var ticked = 0;
+        for (var j = 0; j < boxes.length; j++) {
+          if (boxes[j].checked) {
+            ticked++;
+          }
+        }
+        toggle.checked = boxes.length > 0 && ticked === boxes.length;
+        toggle.indeterminate = ticked > 0 && ticked < boxes.length;
+      }
+      if (!rows().length) {
+        return;
+      }
+      toggle.hidden = false;
+      toggle.addEventListener("change", function () {
+        var boxes = rows();
+        for (var j = 0; j < boxes.length; j++) {
+          boxes[j].checked = toggle.checked;
+        }
+        toggle.indeterminate = false;
+      });
+      document.addEventListener("change", function (event) {
+        var target = event.target;
+        if (target !== toggle && target.getAttribute && target.getAttribute("form") === formID) {
+          reflect();
+        }
+      });
+      reflect();
+    })(toggles[i]);
+  }
+})();
+
 // Live progress of client enrichment. A section with data-enrichment-progress="url" and
 // data-pending="n" polls that JSON every 3 seconds while n > 0 and the page is visible;
 // elements with data-enrichment="state" show the count of clients in that state. When nothing
