@@ -141,6 +141,7 @@ enum WebAssembly {
         ClientsController(services: services).addRoutes(to: workspace)
         ClientNotesController(services: services).addRoutes(to: workspace)
         ClientEnrichmentController(services: services).addRoutes(to: workspace)
+        ClientContactsController(services: services).addRoutes(to: workspace)
         CompanyDataProvidersController(services: services).addRoutes(to: workspace)
         EnrichmentUsageController(services: services).addRoutes(to: workspace)
         ProspectsController(services: services).addRoutes(to: workspace)
