@@ -142,6 +142,7 @@ enum WebAssembly {
         ClientNotesController(services: services).addRoutes(to: workspace)
         ClientEnrichmentController(services: services).addRoutes(to: workspace)
         ClientExportController(services: services).addRoutes(to: workspace)
+        ClientContactsController(services: services).addRoutes(to: workspace)
         CompanyDataProvidersController(services: services).addRoutes(to: workspace)
         EnrichmentUsageController(services: services).addRoutes(to: workspace)
         ProspectsController(services: services).addRoutes(to: workspace)

@@ -30,11 +30,14 @@ public struct Sourced<Value: Sendable & Hashable & Codable>: Sendable, Hashable,
     public var fetchedAt: Date
     /// The page the value was found on (web search); nil for registry data.
     public var url: String?
+    /// Who typed the value in (their name when they did), for a `manual` value; nil otherwise.
+    public var enteredBy: String?
 
-    public init(_ value: Value, source: CompanyDataSource, fetchedAt: Date, url: String? = nil) {
+    public init(_ value: Value, source: CompanyDataSource, fetchedAt: Date, url: String? = nil, enteredBy: String? = nil) {
         self.value = value
         self.source = source
         self.fetchedAt = fetchedAt
         self.url = url
+        self.enteredBy = enteredBy
     }
 }

@@ -55,9 +55,11 @@ public struct DecisionMaker: Sendable, Hashable, Codable {
     /// The page it was found on; required for web-search values.
     public var sourceURL: String?
     public var fetchedAt: Date
+    /// Who typed the person in, for a `manual` entry; nil otherwise.
+    public var enteredBy: String?
 
     public init(fullName: String, position: String? = nil, inn: String? = nil, birthDate: CalendarDay? = nil, email: String? = nil,
-                phone: String? = nil, source: CompanyDataSource, sourceURL: String? = nil, fetchedAt: Date) {
+                phone: String? = nil, source: CompanyDataSource, sourceURL: String? = nil, fetchedAt: Date, enteredBy: String? = nil) {
         self.fullName = fullName
         self.position = position
         self.inn = inn
@@ -67,5 +69,6 @@ public struct DecisionMaker: Sendable, Hashable, Codable {
         self.source = source
         self.sourceURL = sourceURL
         self.fetchedAt = fetchedAt
+        self.enteredBy = enteredBy
     }
 }

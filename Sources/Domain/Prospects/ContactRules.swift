@@ -113,7 +113,7 @@ public enum ContactRules {
     private static func sourced(_ original: Sourced<String>, value: String) -> Sourced<String>? {
         let page = original.url.flatMap(url)
         if original.source == .webSearch, page == nil { return nil }
-        return Sourced(value, source: original.source, fetchedAt: original.fetchedAt, url: page)
+        return Sourced(value, source: original.source, fetchedAt: original.fetchedAt, url: page, enteredBy: original.enteredBy)
     }
 
     /// The first of each value, in order.

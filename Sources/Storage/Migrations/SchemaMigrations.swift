@@ -41,6 +41,7 @@ enum SchemaMigrations {
             M0033AddClientEnrichmentBatch(),
             M0034AddClientMailMatching(),
             M0035AddClientContactFlags(),
+            M0036CreateClientStatusChanges(),
         ] as [any Migration])
         return migrations
     }

@@ -1,7 +1,7 @@
 import Domain
 
 /// What the list's "has …" filters read (`has_email`, `has_phone`, `has_decision_maker`, M0035),
-/// from a client's contacts: written wherever contacts are.
+/// from a client's contacts: written wherever contacts are (enrichment and edits by hand).
 struct ClientContactFlags: Hashable, Sendable {
     let hasEmail: Bool
     let hasPhone: Bool

@@ -117,15 +117,89 @@ public struct ClientRepository: Sendable {
             enrichmentError: nil, record: record, contacts: .none, origin: origin, createdAt: now, updatedAt: now, enrichedAt: nil)
     }
 
-    /// Moves the client along the pipeline by hand.
-    public func setStatus(_ member: TenantMember, id: UUID, status: ClientStatus) async throws -> Client {
+    /// Moves the client along the pipeline by hand, and records the move (from, to, the member,
+    /// now, `comment`) in its history in the same transaction. Moving to the status it has
+    /// changes and records nothing.
+    public func setStatus(_ member: TenantMember, id: UUID, status: ClientStatus, comment: String? = nil) async throws -> Client {
         defer { ClientListCounts.shared.forget(company: member.companyID) }
-        let db = persistence.database
-        guard let model = try await scopedModel(id, companyID: member.companyID, on: db) else { throw StorageError.notFound }
-        model.status = status.rawValue
-        model.updatedAt = clock.now()
-        try await model.save(on: db)
-        return try model.toDomain()
+        let now = clock.now()
+        return try await persistence.database.transaction { db -> Client in
+            guard let model = try await scopedModel(id, companyID: member.companyID, on: db) else { throw StorageError.notFound }
+            let previous = model.status
+            guard previous != status.rawValue else { return try model.toDomain() }
+            model.status = status.rawValue
+            model.updatedAt = now
+            try await model.save(on: db)
+            try await Self.recordStatusChange(clientID: id, companyID: member.companyID, from: previous, to: status.rawValue, by: member.userID,
+                                              comment: comment, at: now, on: db.asSQL)
+            return try model.toDomain()
+        }
+    }
+
+    /// The client's moves along the pipeline, newest first, each with the name of who made it
+    /// (nil for enrichment and for a user who is gone). Throws `notFound` for a client that is
+    /// not the member's tenant's.
+    public func statusHistory(_ member: TenantMember, clientID: UUID) async throws -> [ClientStatusChange] {
+        guard try await scopedModel(clientID, companyID: member.companyID, on: persistence.database) != nil else { throw StorageError.notFound }
+        let rows = try await persistence.sql.raw("""
+            SELECT h.id AS id, h.client_id AS client_id, h.from_status AS from_status, h.to_status AS to_status, h.changed_by AS changed_by,
+                u.full_name AS changed_by_name, h.comment AS comment, h.changed_at AS changed_at
+            FROM client_status_changes h LEFT JOIN users u ON u.id = h.changed_by AND u.company_id = h.company_id
+            WHERE h.company_id = \(bind: member.companyID) AND h.client_id = \(bind: clientID)
+            ORDER BY h.changed_at DESC, h.id DESC
+            """).all()
+        return try rows.map { (row: any SQLRow) throws -> ClientStatusChange in
+            guard let from = ClientStatus(rawValue: try row.decode(column: "from_status", as: String.self)),
+                  let to = ClientStatus(rawValue: try row.decode(column: "to_status", as: String.self)) else {
+                throw StorageError.corruptRow("client_status_changes.status")
+            }
+            return ClientStatusChange(
+                id: try row.decode(column: "id", as: UUID.self), clientID: try row.decode(column: "client_id", as: UUID.self), from: from, to: to,
+                changedBy: try row.decode(column: "changed_by", as: UUID?.self), changedByName: try row.decode(column: "changed_by_name", as: String?.self),
+                comment: try row.decode(column: "comment", as: String?.self), changedAt: try row.decode(column: "changed_at", as: Date.self))
+        }
+    }
+
+    static func recordStatusChange(clientID: UUID, companyID: UUID, from: String, to: String, by userID: UUID?, comment: String?, at time: Date,
+                                   on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "client_status_changes")
+            .columns("id", "company_id", "client_id", "from_status", "to_status", "changed_by", "comment", "changed_at")
+            .values([
+                SQLBind(UUID()), SQLBind(companyID), SQLBind(clientID), SQLBind(from), SQLBind(to), SQLBind(userID), SQLBind(comment), SQLBind(time),
+            ] as [any SQLExpression])
+            .run()
+    }
+
+    /// Changes the client's contacts by hand: `edit` gets them as they are now (inside the
+    /// transaction, the row locked on PostgreSQL, so an enrichment storing at the same moment
+    /// neither loses the edit nor is lost) and returns them as they should be. The client's mail
+    /// keys follow in the same transaction. Errors `edit` throws come out unchanged, and nothing
+    /// is stored; `notFound` for a client that is not the member's tenant's.
+    public func updateContacts(_ member: TenantMember, id: UUID,
+                               _ edit: @escaping @Sendable (ClientContacts) throws -> ClientContacts) async throws -> Client {
+        let companyID = member.companyID
+        let now = clock.now()
+        let isPostgres = persistence.location.isPostgres
+        try await persistence.database.transaction { db -> Void in
+            let sql = db.asSQL
+            let lock: SQLQueryString = isPostgres ? " FOR UPDATE" : ""
+            let query: SQLQueryString = "SELECT record_json, contacts_json FROM clients WHERE id = \(bind: id) AND company_id = \(bind: companyID)\(lock)"
+            guard let row = try await sql.raw(query).first() else { throw StorageError.notFound }
+            let record = try ProspectJSON.decode(CompanyRecord.self, from: try row.decode(column: "record_json", as: String.self),
+                                                 column: "clients.record_json")
+            let current = try ProspectJSON.decode(ClientContacts.self, from: try row.decode(column: "contacts_json", as: String.self),
+                                                  column: "clients.contacts_json")
+            let contacts = try edit(current)
+            let contactsJSON = try ProspectJSON.encode(contacts, with: ProspectJSON.encoder())
+            let flags = ClientContactFlags(contacts)
+            try await sql.raw("""
+                UPDATE clients SET contacts_json = \(bind: contactsJSON), updated_at = \(bind: now),
+                    has_email = \(bind: flags.hasEmail), has_phone = \(bind: flags.hasPhone), has_decision_maker = \(bind: flags.hasDecisionMaker)
+                WHERE id = \(bind: id) AND company_id = \(bind: companyID)
+                """).run()
+            try await ClientMailKeyRows.replace(clientID: id, companyID: companyID, keys: ClientMailKeys(record: record, contacts: contacts), on: sql)
+        }
+        return try await find(id, companyID: companyID)
     }
 
     /// Removes the client and its notes. Its enrichment charges stay (without the client): the
@@ -144,6 +218,7 @@ public struct ClientRepository: Sendable {
                 .onConflict(with: ["company_id", "inn"]) { $0.set(excludedValueOf: "dismissed_at") }
                 .run()
             try await sql.raw("DELETE FROM client_notes WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM client_status_changes WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM client_mail_keys WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("UPDATE enrichment_charges SET client_id = NULL WHERE company_id = \(bind: company) AND client_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM clients WHERE company_id = \(bind: company) AND id = \(bind: id)").run()
@@ -418,14 +493,24 @@ public struct ClientRepository: Sendable {
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
         let columns = try ClientColumns(record, encoder: encoder)
-        let contactsJSON = try ProspectJSON.encode(contacts, with: encoder)
         let cacheRow = try cacheEntry.map { try CompanyCacheRepository.Row($0, encoder: encoder) }
-        let succeeded = contacts.hasVerifiedContact
-        let state: EnrichmentState = succeeded ? .succeeded : .empty
-        let mailKeys = ClientMailKeys(record: record, contacts: contacts)
-        let flags = ClientContactFlags(contacts)
-        return try await persistence.database.transaction { db in
+        let isPostgres = persistence.location.isPostgres
+        return try await persistence.database.transaction { db -> EnrichmentCharge? in
             let sql = db.asSQL
+            // What people typed in stays as it is now, whatever the contacts read when the
+            // enrichment started say (see `ClientContacts.keepingEntered(from:)`).
+            let lock: SQLQueryString = isPostgres ? " FOR UPDATE" : ""
+            let read: SQLQueryString = "SELECT status, contacts_json FROM clients WHERE id = \(bind: id) AND company_id = \(bind: companyID)\(lock)"
+            guard let currentRow = try await sql.raw(read).first() else { throw StorageError.notFound }
+            let previousStatus = try currentRow.decode(column: "status", as: String.self)
+            let current = try ProspectJSON.decode(ClientContacts.self, from: try currentRow.decode(column: "contacts_json", as: String.self),
+                                                  column: "clients.contacts_json")
+            let stored = contacts.keepingEntered(from: current)
+            let contactsJSON = try ProspectJSON.encode(stored, with: ProspectJSON.encoder())
+            let succeeded = stored.hasVerifiedContact
+            let state: EnrichmentState = succeeded ? .succeeded : .empty
+            let mailKeys = ClientMailKeys(record: record, contacts: stored)
+            let flags = ClientContactFlags(stored)
             var statement: SQLQueryString = """
                 UPDATE clients SET name = \(bind: columns.name), name_search = \(bind: columns.nameSearch),
                     region_code = \(bind: columns.regionCode), okved_code = \(bind: columns.okvedCode), revenue = \(bind: columns.revenue),
@@ -433,14 +518,17 @@ public struct ClientRepository: Sendable {
                     enrichment = \(bind: state.rawValue), enrichment_error = NULL, enriched_at = \(bind: now), updated_at = \(bind: now),
                     has_email = \(bind: flags.hasEmail), has_phone = \(bind: flags.hasPhone), has_decision_maker = \(bind: flags.hasDecisionMaker)
                 """
-            if succeeded {
-                statement += """
-                    , status = CASE WHEN status = \(literal: ClientStatus.new.rawValue) THEN \(literal: ClientStatus.enriched.rawValue) ELSE status END
-                    """
+            let becomesEnriched = succeeded && previousStatus == ClientStatus.new.rawValue
+            if becomesEnriched {
+                statement += ", status = \(bind: ClientStatus.enriched.rawValue)"
             }
             statement += " WHERE id = \(bind: id) AND company_id = \(bind: companyID) RETURNING inn"
             guard let updated = try await sql.raw(statement).first() else { throw StorageError.notFound }
             let inn = try updated.decode(column: "inn", as: String.self)
+            if becomesEnriched {
+                try await Self.recordStatusChange(clientID: id, companyID: companyID, from: previousStatus, to: ClientStatus.enriched.rawValue,
+                                                  by: nil, comment: nil, at: now, on: sql)
+            }
             try await ClientMailKeyRows.replace(clientID: id, companyID: companyID, keys: mailKeys, on: sql)
             if let cacheRow {
                 try await CompanyCacheRepository.upsert(cacheRow, now: now, on: sql)

@@ -33,6 +33,72 @@ struct ClientCard {
         let source: String
         let fetchedAt: String
         let sourceURL: String?
+        /// The correction form (e-mail addresses and phones only).
+        var form: ContactEditForm? = nil
+    }
+
+    /// The form that adds an e-mail address or phone (`original` nil) or corrects one.
+    struct ContactEditForm {
+        let kind: String
+        let original: String?
+        let fieldID: String
+        let formValue: String
+        let formError: String?
+        /// A refused correction shows open.
+        let isOpen: Bool
+    }
+
+    /// The form that adds a decision maker (`original` nil) or corrects one.
+    struct PersonForm {
+        let original: String?
+        let idPrefix: String
+        let fullNameValue: String
+        let positionValue: String
+        let innValue: String
+        let emailValue: String
+        let phoneValue: String
+        let fullNameError: String?
+        let positionError: String?
+        let innError: String?
+        let emailError: String?
+        let phoneError: String?
+        let isOpen: Bool
+    }
+
+    /// What a refused form sent, to show again with its errors.
+    struct ContactDraft: Sendable {
+        let kind: ContactKind
+        let original: String?
+        let value: String
+        let errorKey: String?
+    }
+
+    struct PersonDraft: Sendable {
+        let original: String?
+        let values: [String: String]
+        let errors: FieldErrors
+    }
+
+    struct StatusDraft: Sendable {
+        let status: ClientStatus
+        let comment: String
+        let errors: FieldErrors
+    }
+
+    /// The card's refused form, if any.
+    struct Editing: Sendable {
+        var contact: ContactDraft? = nil
+        var person: PersonDraft? = nil
+        var status: StatusDraft? = nil
+    }
+
+    /// One move along the pipeline.
+    struct HistoryRow {
+        let changedAt: String
+        let fromLabel: String
+        let toLabel: String
+        let changedBy: String
+        let historyComment: String?
     }
 
     struct DecisionMakerRow {
@@ -48,6 +114,7 @@ struct ClientCard {
         let source: String
         let fetchedAt: String
         let sourceURL: String?
+        let form: PersonForm?
     }
 
     /// One step of new → enriched → contacted → replied → won / lost.
@@ -55,6 +122,8 @@ struct ClientCard {
         let value: String
         let label: String
         let isCurrent: Bool
+        /// Checked in the form: the current one, or the one a refused change asked for.
+        let isChosen: Bool
     }
 
     struct NoteRow {
@@ -111,6 +180,16 @@ struct ClientCard {
         let hasContacts: Bool
         let decisionMakers: [DecisionMakerRow]
         let hasDecisionMakers: Bool
+        let addEmail: ContactEditForm?
+        let addPhone: ContactEditForm?
+        let addPerson: PersonForm?
+        let statusComment: String
+        let statusCommentError: String?
+        let history: [HistoryRow]
+        let hasHistory: Bool
+        let showsHistory: Bool
+        /// `/clients/{id}/enrichment.json` while the tenant's card waits for an enrichment.
+        let enrichmentStateURL: String?
         let steps: [Step]
         let canWork: Bool
         let canDelete: Bool
@@ -131,7 +210,7 @@ struct ClientCard {
 
     /// The tenant's card, with its notes; `noteDraft` and `noteErrors` when a note was refused.
     func page(_ request: Request, _ context: AppRequestContext, client: Client, member: TenantMember, noteDraft: String = "",
-              noteErrors: FieldErrors = FieldErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
+              noteErrors: FieldErrors = FieldErrors(), editing: Editing = Editing(), status: HTTPResponse.Status = .ok) async throws -> Response {
         let locale = context.visitor.locale
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let canWork = ClientAccess.allows(member.role, .work)
@@ -144,10 +223,15 @@ struct ClientCard {
         if AccessPolicy.allows(member.role, .viewInbox) {
             messages = try await messagesView(client, scope: .tenant(member), locale: locale, text: text)
         }
+        let history = try await services.clients.statusHistory(member, clientID: client.id).map { (change: ClientStatusChange) -> HistoryRow in
+            let who = change.changedBy == nil ? text("client_history_by_enrichment") : (change.changedByName ?? text("client_history_user_gone"))
+            return HistoryRow(changedAt: DisplayFormat.dateTime(change.changedAt, locale), fromLabel: ClientFormat.status(change.from, text),
+                              toLabel: ClientFormat.status(change.to, text), changedBy: who, historyComment: change.comment)
+        }
         let view = card(client, cardPath: "/clients/\(client.id.uuidString)", listPath: "/clients", canWork: canWork,
                         canDelete: ClientAccess.allows(member.role, .delete), notes: notes, showsNotes: true,
                         noteDraft: noteDraft, noteError: services.renderer.localizer.messages(noteErrors, locale)[ClientNotesController.bodyField],
-                        tenant: nil, messages: messages, locale: locale, text: text)
+                        history: history, editing: editing, tenant: nil, messages: messages, locale: locale, text: text)
         return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context, status: status)
     }
 
@@ -157,30 +241,66 @@ struct ClientCard {
         let text = { (key: String) in services.renderer.localizer.text(key, locale) }
         let base = "/admin/tenants/\(tenant.id.uuidString)/clients"
         let view = card(client, cardPath: "\(base)/\(client.id.uuidString)", listPath: base, canWork: false, canDelete: false,
-                        notes: [], showsNotes: false, noteDraft: "", noteError: nil, tenant: tenant, messages: nil, locale: locale, text: text)
+                        notes: [], showsNotes: false, noteDraft: "", noteError: nil, history: nil, editing: Editing(), tenant: tenant, messages: nil,
+                        locale: locale, text: text)
         return services.renderer.page("client", titleKey: "title_client", content: view, request: request, context: context)
     }
 
     // MARK: Building
 
     private func card(_ client: Client, cardPath: String, listPath: String, canWork: Bool, canDelete: Bool, notes: [NoteRow], showsNotes: Bool,
-                      noteDraft: String, noteError: String?, tenant: Company?, messages: MessagesView?, locale: AppLocale,
-                      text: (String) -> String) -> CardView {
+                      noteDraft: String, noteError: String?, history: [HistoryRow]?, editing: Editing, tenant: Company?, messages: MessagesView?,
+                      locale: AppLocale, text: (String) -> String) -> CardView {
         let contacts = client.contacts
+        let localizer = services.renderer.localizer
+        func contactForm(_ kind: ContactKind, original: String?, index: Int) -> ContactEditForm? {
+            guard canWork else { return nil }
+            let draft = editing.contact.flatMap { $0.kind == kind && $0.original == original ? $0 : nil }
+            return ContactEditForm(kind: kind.rawValue, original: original, fieldID: "\(kind.rawValue)-\(index)", formValue: draft?.value ?? original ?? "",
+                               formError: draft?.errorKey.map { localizer.text($0, locale) }, isOpen: draft != nil)
+        }
+        func personForm(_ person: DecisionMaker?, index: Int) -> PersonForm? {
+            guard canWork else { return nil }
+            let fields = ClientContactsController.personFields
+            let draft = editing.person.flatMap { $0.original == person?.fullName ? $0 : nil }
+            let errors = draft.map { localizer.messages($0.errors, locale) } ?? [:]
+            func value(_ field: String, _ current: String?) -> String { draft.map { $0.values[field] ?? "" } ?? current ?? "" }
+            return PersonForm(
+                original: person?.fullName, idPrefix: "dm-\(index)", fullNameValue: value(fields.fullName, person?.fullName),
+                positionValue: value(fields.position, person?.position), innValue: value(fields.inn, person?.inn),
+                emailValue: value(fields.email, person?.email), phoneValue: value(fields.phone, person?.phone),
+                fullNameError: errors[fields.fullName], positionError: errors[fields.position], innError: errors[fields.inn],
+                emailError: errors[fields.email], phoneError: errors[fields.phone], isOpen: draft != nil)
+        }
         let website = contacts.website.map { Self.contact($0, href: ClientFormat.safeLink($0.value), text: text) }
-        let emails = contacts.emails.map { Self.contact($0, href: "mailto:" + $0.value, text: text) }
-        let phones = contacts.phones.map { Self.contact($0, href: Self.telephoneLink($0.value), text: text) }
-        let people = contacts.decisionMakers.map { (person: DecisionMaker) -> DecisionMakerRow in
-            DecisionMakerRow(
+        let emails = contacts.emails.enumerated().map { entry -> Contact in
+            let (index, email) = (entry.offset, entry.element)
+            var row = Self.contact(email, href: "mailto:" + email.value, text: text)
+            row.form = contactForm(.email, original: email.value, index: index)
+            return row
+        }
+        let phones = contacts.phones.enumerated().map { entry -> Contact in
+            let (index, phone) = (entry.offset, entry.element)
+            var row = Self.contact(phone, href: Self.telephoneLink(phone.value), text: text)
+            row.form = contactForm(.phone, original: phone.value, index: index)
+            return row
+        }
+        let people = contacts.decisionMakers.enumerated().map { entry -> DecisionMakerRow in
+            let (index, person) = (entry.offset, entry.element)
+            return DecisionMakerRow(
                 fullName: person.fullName, position: person.position, personINN: person.inn, birthDate: person.birthDate.map(ClientFormat.day),
                 email: person.email, emailHref: person.email.map { "mailto:" + $0 }, phone: person.phone,
                 phoneHref: person.phone.flatMap(Self.telephoneLink),
-                source: ClientFormat.source(person.source, text), fetchedAt: ClientFormat.date(person.fetchedAt),
-                sourceURL: ClientFormat.safeLink(person.sourceURL))
+                source: Self.source(person.source, enteredBy: person.enteredBy, localizer: localizer, locale: locale, text: text),
+                fetchedAt: ClientFormat.date(person.fetchedAt),
+                sourceURL: ClientFormat.safeLink(person.sourceURL), form: personForm(person, index: index))
         }
+        let chosen = editing.status?.status ?? client.status
         let steps = ClientStatus.allCases.map { (status: ClientStatus) -> Step in
-            Step(value: status.rawValue, label: ClientFormat.status(status, text), isCurrent: status == client.status)
+            Step(value: status.rawValue, label: ClientFormat.status(status, text), isCurrent: status == client.status, isChosen: status == chosen)
         }
+        let statusErrors = editing.status.map { localizer.messages($0.errors, locale) } ?? [:]
+        let shownHistory = history ?? []
         let facts = Self.facts(client.record, regions: services.regions, okvedTree: services.okved, locale: locale, text: text)
         return CardView(
             clientID: client.id.uuidString, name: client.name, inn: client.inn,
@@ -194,6 +314,12 @@ struct ClientCard {
             facts: facts, hasFacts: !facts.isEmpty,
             website: website, emails: emails, phones: phones, hasContacts: website != nil || !emails.isEmpty || !phones.isEmpty,
             decisionMakers: people, hasDecisionMakers: !people.isEmpty,
+            addEmail: contactForm(.email, original: nil, index: contacts.emails.count),
+            addPhone: contactForm(.phone, original: nil, index: contacts.phones.count),
+            addPerson: personForm(nil, index: contacts.decisionMakers.count),
+            statusComment: editing.status?.comment ?? "", statusCommentError: statusErrors[ClientsController.statusCommentField],
+            history: shownHistory, hasHistory: !shownHistory.isEmpty, showsHistory: history != nil,
+            enrichmentStateURL: client.enrichment == .pending && tenant == nil ? "\(cardPath)/enrichment.json" : nil,
             steps: steps, canWork: canWork, canDelete: canDelete,
             showsNotes: showsNotes, notes: notes, hasNotes: !notes.isEmpty, noteDraft: noteDraft, noteError: noteError,
             noteMaximumLength: ClientNote.maximumLength,
@@ -265,8 +391,15 @@ struct ClientCard {
     }
 
     static func contact(_ sourced: Sourced<String>, href: String?, text: (String) -> String) -> Contact {
-        Contact(value: sourced.value, href: href, source: ClientFormat.source(sourced.source, text),
-                fetchedAt: ClientFormat.date(sourced.fetchedAt), sourceURL: ClientFormat.safeLink(sourced.url))
+        let source = sourced.enteredBy.map { name in text("company_source_entered_by").replacingOccurrences(of: "{name}", with: name) }
+        return Contact(value: sourced.value, href: href, source: source ?? ClientFormat.source(sourced.source, text),
+                       fetchedAt: ClientFormat.date(sourced.fetchedAt), sourceURL: ClientFormat.safeLink(sourced.url))
+    }
+
+    /// "Entered by Anna Petrova" for a hand-entered value; the source in words otherwise.
+    static func source(_ source: CompanyDataSource, enteredBy: String?, localizer: Localizer, locale: AppLocale, text: (String) -> String) -> String {
+        guard let enteredBy else { return ClientFormat.source(source, text) }
+        return localizer.text("company_source_entered_by", locale, values: ["name": enteredBy])
     }
 
     /// `tel:+74951234567` for a number of digits and a leading plus; nil for anything else.

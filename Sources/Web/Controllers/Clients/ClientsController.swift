@@ -25,6 +25,8 @@ struct ClientsController {
     static let innField = "inn"
     /// The add form's "enrich now" checkbox (ticked by default).
     static let enrichField = "enrich_now"
+    /// The status form's comment: the reason when the client is lost.
+    static let statusCommentField = "status_comment"
 
     struct NewClientView {
         let inn: String
@@ -116,6 +118,8 @@ struct ClientsController {
 
     // MARK: Changing
 
+    /// Moves the client and records the move with its comment; "lost" needs a comment (the
+    /// reason), and without one the card comes back with the error next to the field.
     @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (identity, member, client) = try await ownClient(context, .work)
         guard let status = ClientStatus(rawValue: context.form["status"]) else {
@@ -123,9 +127,17 @@ struct ClientsController {
             return .seeOther("/clients/\(client.id.uuidString)")
         }
         if status != client.status {
-            _ = try await services.clients.setStatus(member, id: client.id, status: status)
+            let typed = context.form[Self.statusCommentField]
+            var errors = FieldErrors()
+            let comment = ClientStatusChange.comment(typed, to: status, field: Self.statusCommentField, into: &errors)
+            guard errors.isEmpty else {
+                let draft = ClientCard.StatusDraft(status: status, comment: typed, errors: errors)
+                return try await ClientCard(services: services).page(request, context, client: client, member: member,
+                                                                    editing: ClientCard.Editing(status: draft), status: .unprocessableContent)
+            }
+            _ = try await services.clients.setStatus(member, id: client.id, status: status, comment: comment)
             await services.audit.record(kind: "client.status_changed", identity: identity, context: context, details: [
-                "client_id": client.id.uuidString, "from": client.status.rawValue, "to": status.rawValue,
+                "client_id": client.id.uuidString, "from": client.status.rawValue, "to": status.rawValue, "comment": comment == nil ? "no" : "yes",
             ])
         }
         try await services.flash(context, .success, "flash_client_status_saved")

@@ -286,6 +286,38 @@ document.addEventListener("DOMContentLoaded", function () {
   timer = window.setInterval(poll, 3000);
 })();
 
+// A client card waiting for its enrichment: an element with data-client-enrichment="url" and
+// data-state="pending" polls that JSON every 3 seconds while the page is visible, and reloads
+// the card once the client's enrichment state is another (the new contacts are then on it).
+(function () {
+  var marker = document.querySelector("[data-client-enrichment]");
+  if (!marker || !window.fetch) {
+    return;
+  }
+  var url = marker.getAttribute("data-client-enrichment");
+  var shown = marker.getAttribute("data-state");
+  var timer = null;
+
+  function poll() {
+    if (document.hidden) {
+      return;
+    }
+    getJSON(url)
+      .then(function (data) {
+        if (data.enrichment && data.enrichment !== shown) {
+          window.clearInterval(timer);
+          window.location.reload();
+        }
+      })
+      .catch(function () {
+        // Signed out, or the server is gone: stop asking.
+        window.clearInterval(timer);
+      });
+  }
+
+  timer = window.setInterval(poll, 3000);
+})();
+
 // Live progress of a discovery run. A section with data-prospect-run="url" and data-active="1"
 // polls that JSON every 2 seconds while the run is queued or running and the page is visible:
 // [data-run-figure="found"] (and queriesDone, queriesTotal, imported) show its figures in the
