@@ -64,8 +64,8 @@ import Testing
             #expect(try await app.services.clients.find(market.id, scope: .tenant(member)).status == .contacted)
             #expect(try await app.services.clients.find(bare.id, scope: .tenant(member)).status == .new, "an unticked client stays")
             let after = try await max.get("/clients?region=77")
-            #expect(after.text.contains(InboxFixtures.html(app, "flash_clients_status_changed", .ru)
-                .replacingOccurrences(of: "{count}", with: "2").replacingOccurrences(of: "{selected}", with: "2")))
+            let changed = app.services.renderer.localizer.text("flash_clients_status_changed", .ru, values: ["count": "2", "selected": "2"])
+            #expect(after.text.contains(HTMLEscape.escape(changed)), "\(changed)")
             let trail = try await app.services.auditTrail.list(.tenant(member), filter: AuditFilter(kind: "client.status_changed_bulk"), page: 1)
             #expect(trail.events.first?.details["count"] == "2" && trail.events.first?.details["to"] == "contacted")
 

@@ -63,7 +63,7 @@ extension PageViewTests {
                 progressURL: "/clients/enrichment-progress.json?batch=b1", hasBatch: tenant == nil,
                 batchFigures: [.init(state: "failed", label: "Ошибка", count: "1")], batchTotal: "3", batchDone: false, batchHasFailed: true,
                 basePath: "/clients",
-                filterQuery: "region=77", canWork: true, isConsole: tenant != nil, enrichCap: "10 000", canViewUsage: false,
+                filterQuery: "region=77", exportURL: "/clients/export.csv?region=77", canWork: true, isConsole: tenant != nil, enrichCap: "10 000", canViewUsage: false,
                 tenantName: tenant, tenantURL: tenant.map { _ in "/admin/tenants/1" })
             #expect(TemplateValue.object(list.templateFields) == TemplateValue.reflecting(list), "\(tenant ?? "own")")
         }

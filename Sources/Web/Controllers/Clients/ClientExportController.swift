@@ -16,7 +16,7 @@ struct ClientExportController {
     static let readPageSize = 200
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get(Self.path, use: export)
+        group.get(RouterPath(Self.path), use: export)
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
