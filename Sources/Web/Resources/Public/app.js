@@ -341,6 +341,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var cut = lastSeparator(input.value);
     var head = cut >= 0 ? input.value.slice(0, cut + 1) + " " : "";
     input.value = head + entry.code + ", ";
+    // The chosen codes' list below the field follows.
+    input.dispatchEvent(new Event("change"));
     close();
     input.focus();
   }
@@ -432,6 +434,83 @@ document.addEventListener("DOMContentLoaded", function () {
   input.addEventListener("blur", function () {
     window.setTimeout(close, 150);
   });
+})();
+
+// The chosen OKVED codes under the codes field (ul[data-okved-picked]): one row per code in the
+// field, each with its own "with subcodes" checkbox (and a hidden subtree_listed naming the code)
+// when the code has children. Rows the server rendered keep their state; a new code's box starts
+// as the form's "include subcodes" box is. Names come from the picker's answer for the code.
+(function () {
+  var input = document.querySelector("[data-okved-picker]");
+  var list = document.querySelector("[data-okved-picked]");
+  if (!input || !list || !window.fetch) {
+    return;
+  }
+  var url = input.getAttribute("data-okved-picker");
+  var label = list.getAttribute("data-okved-subtree-text") || "";
+  var fallback = document.getElementById("subtree");
+  var timer = null;
+
+  function typedCodes() {
+    return input.value.split(/[,;\s]+/).filter(function (code) {
+      return /^[0-9][0-9.]*[0-9]$|^[A-Za-z]$/.test(code);
+    });
+  }
+
+  function row(code) {
+    var item = document.createElement("li");
+    item.setAttribute("data-code", code);
+    var mark = document.createElement("code");
+    mark.textContent = code;
+    item.appendChild(mark);
+    getJSON(url + "?q=" + encodeURIComponent(code)).then(function (found) {
+      var entry = found.filter(function (candidate) { return candidate.code === code; })[0];
+      if (!entry) {
+        return;
+      }
+      item.appendChild(document.createTextNode(" — " + entry.name));
+      if (entry.hasChildren) {
+        var box = document.createElement("label");
+        var listed = document.createElement("input");
+        listed.type = "hidden";
+        listed.name = "subtree_listed";
+        listed.value = code;
+        var check = document.createElement("input");
+        check.type = "checkbox";
+        check.name = "subtree_code";
+        check.value = code;
+        check.checked = fallback ? fallback.checked : true;
+        box.appendChild(listed);
+        box.appendChild(check);
+        box.appendChild(document.createTextNode(" " + label));
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(box);
+      }
+    }).catch(function () {});
+    return item;
+  }
+
+  function refresh() {
+    var codes = typedCodes();
+    var rows = {};
+    Array.prototype.forEach.call(list.querySelectorAll("li[data-code]"), function (item) {
+      if (codes.indexOf(item.getAttribute("data-code")) === -1) {
+        item.remove();
+      } else {
+        rows[item.getAttribute("data-code")] = item;
+      }
+    });
+    codes.forEach(function (code) {
+      list.appendChild(rows[code] || row(code));
+    });
+    list.hidden = codes.length === 0;
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 400);
+  });
+  input.addEventListener("change", refresh);
 })();
 
 // The regions filter. The list of regions (a <select multiple>) works alone without JavaScript;
