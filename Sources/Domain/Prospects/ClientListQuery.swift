@@ -1,3 +1,5 @@
+import Foundation
+
 /// The client list's filters, order and page, as the list page's query string gives them.
 public struct ClientListQuery: Sendable, Hashable {
     public enum Sort: String, Sendable, Hashable, CaseIterable {
@@ -16,6 +18,8 @@ public struct ClientListQuery: Sendable, Hashable {
     public var regionCode: String?
     /// An OKVED code; matches the code and its subtree (`62` finds `62.01`).
     public var okvedPrefix: String?
+    /// Only the clients imported from this discovery run.
+    public var originRunID: UUID?
     public var sort: Sort
     public var descending: Bool
     /// From 1.
@@ -23,12 +27,14 @@ public struct ClientListQuery: Sendable, Hashable {
     public var pageSize: Int
 
     public init(text: String? = nil, statuses: Set<ClientStatus> = [], enrichment: EnrichmentState? = nil, regionCode: String? = nil,
-                okvedPrefix: String? = nil, sort: Sort = .createdAt, descending: Bool = true, page: Int = 1, pageSize: Int = 50) {
+                okvedPrefix: String? = nil, originRunID: UUID? = nil, sort: Sort = .createdAt, descending: Bool = true, page: Int = 1,
+                pageSize: Int = 50) {
         self.text = text
         self.statuses = statuses
         self.enrichment = enrichment
         self.regionCode = regionCode
         self.okvedPrefix = okvedPrefix
+        self.originRunID = originRunID
         self.sort = sort
         self.descending = descending
         self.page = max(1, page)

@@ -67,6 +67,9 @@ enum ClientListSQL {
         if let code = okvedCode(query.okvedPrefix) {
             conditions.append("(okved_code = \(bind: code) OR okved_code LIKE \(bind: ClientSearch.okvedSubtreePattern(code)) ESCAPE '!')")
         }
+        if let run = query.originRunID {
+            conditions.append("origin_run_id = \(bind: run)")
+        }
         return conditions
     }
 
@@ -76,7 +79,7 @@ enum ClientListSQL {
                        now: Date) async throws -> [Slice] {
         // Everything but the page: paging through a list asks the same counts.
         let key = [query.text ?? "", query.statuses.map(\.rawValue).sorted().joined(separator: ","), query.enrichment?.rawValue ?? "",
-                   query.regionCode ?? "", query.okvedPrefix ?? "", query.sort.rawValue, query.descending ? "desc" : "asc"]
+                   query.regionCode ?? "", query.okvedPrefix ?? "", query.originRunID?.uuidString ?? "", query.sort.rawValue, query.descending ? "desc" : "asc"]
             .joined(separator: "|")
         let counts = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
             try await sliceCounts(for: query, conditions: conditions, on: sql)

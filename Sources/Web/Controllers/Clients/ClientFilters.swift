@@ -14,6 +14,8 @@ struct ClientFilters {
     var enrichment = ""
     var region = ""
     var okved = ""
+    /// A discovery run's id: the clients imported from it (where an import returns to).
+    var run = ""
     var sort = ClientListQuery.Sort.createdAt
     var descending = true
     var page = 1
@@ -35,6 +37,8 @@ struct ClientFilters {
         enrichment = EnrichmentState(rawValue: values["enrichment"]) == nil ? "" : values["enrichment"]
         region = values["region"].trimmingCharacters(in: .whitespacesAndNewlines)
         okved = values["okved"].trimmingCharacters(in: .whitespacesAndNewlines)
+        // Kept only when it is an id: anything else would list nothing for no visible reason.
+        run = UUID(uuidString: values["run"]).map { $0.uuidString } ?? ""
         if let chosen = ClientListQuery.Sort(rawValue: values["sort"]) {
             sort = chosen
             descending = values["dir"].isEmpty ? Self.startsDescending(chosen) : values["dir"] == "desc"
@@ -52,7 +56,7 @@ struct ClientFilters {
     }
 
     var isFiltered: Bool {
-        !q.isEmpty || !statuses.isEmpty || !enrichment.isEmpty || !region.isEmpty || !okved.isEmpty
+        !q.isEmpty || !statuses.isEmpty || !enrichment.isEmpty || !region.isEmpty || !okved.isEmpty || !run.isEmpty
     }
 
     /// The repository's query for this page, and a field error for each code the reference data
@@ -67,7 +71,7 @@ struct ClientFilters {
         }
         let query = ClientListQuery(
             text: q.isEmpty ? nil : q, statuses: Set(statuses.compactMap(ClientStatus.init(rawValue:))),
-            enrichment: EnrichmentState(rawValue: enrichment), regionCode: regionCode, okvedPrefix: okvedCode,
+            enrichment: EnrichmentState(rawValue: enrichment), regionCode: regionCode, okvedPrefix: okvedCode, originRunID: UUID(uuidString: run),
             sort: sort, descending: descending, page: page, pageSize: pageSize)
         return (query, errors)
     }
@@ -106,7 +110,7 @@ struct ClientFilters {
     private var filterPairs: [(String, String)] {
         var pairs = [("q", q)]
         pairs += statuses.map { ("status", $0) }
-        pairs += [("enrichment", enrichment), ("region", region), ("okved", okved)]
+        pairs += [("enrichment", enrichment), ("region", region), ("okved", okved), ("run", run)]
         return pairs.filter { !$0.1.isEmpty }
     }
 

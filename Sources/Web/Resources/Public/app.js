@@ -436,6 +436,45 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 })();
 
+// "Select all" for a table of checkboxes: input[data-select-all="name"] in the table's heading
+// (hidden until now: without JavaScript it could do nothing) ticks or clears every checkbox of
+// that name in the table, and reads as mixed when only some are ticked.
+(function () {
+  var toggles = document.querySelectorAll("input[data-select-all]");
+  Array.prototype.forEach.call(toggles, function (all) {
+    var table = all.closest("table");
+    if (!table) {
+      return;
+    }
+    var name = all.getAttribute("data-select-all");
+    function boxes() {
+      return table.querySelectorAll("input[type=checkbox][name=\"" + name + "\"]");
+    }
+    if (!boxes().length) {
+      return;
+    }
+    function sync() {
+      var list = boxes();
+      var ticked = Array.prototype.filter.call(list, function (box) { return box.checked; }).length;
+      all.checked = ticked === list.length;
+      all.indeterminate = ticked > 0 && ticked < list.length;
+    }
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      Array.prototype.forEach.call(boxes(), function (box) {
+        box.checked = all.checked;
+      });
+      all.indeterminate = false;
+    });
+    table.addEventListener("change", function (event) {
+      if (event.target !== all) {
+        sync();
+      }
+    });
+    sync();
+  });
+})();
+
 // The chosen OKVED codes under the codes field (ul[data-okved-picked]): one row per code in the
 // field, each with its own "with subcodes" checkbox (and a hidden subtree_listed naming the code)
 // when the code has children. Rows the server rendered keep their state; a new code's box starts
