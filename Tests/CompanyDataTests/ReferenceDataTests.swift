@@ -80,12 +80,47 @@ import Testing
 
     @Test func searchByWordsMatchesWordPrefixesInAnyCase() throws {
         let tree = try Self.tree()
-        #expect(tree.search("разработка программного").map(\.code) == ["62.01", "62", "62.0"])
+        #expect(tree.search("разработка программного").prefix(3).map(\.code) == ["62.01", "62", "62.0"])
         #expect(tree.search("ПШЕНИЦ").map(\.code) == ["01.11.11"])
-        #expect(tree.search("консультативная компьютерных").map(\.code) == ["62.02.9", "62.02"])
-        #expect(tree.search("разработка пшеницы").isEmpty, "every word must match")
+        #expect(tree.search("консультативная компьютерных").prefix(2).map(\.code) == ["62.02.9", "62.02"])
+        #expect(tree.search("разработка пшеницы").allSatisfy { $0.name.lowercased().contains("разработ") || $0.name.lowercased().contains("пшениц") })
         #expect(tree.search("торговля", limit: 5).count == 5)
         #expect(tree.search("  ").isEmpty)
+    }
+
+    @Test func wordSearchRanksByRelevanceNotByCode() throws {
+        let tree = try Self.tree()
+        let found = tree.search("программное обеспечение").map(\.code)
+        // Every name holding both words (in any ending) comes before any holding one of them.
+        let both: Set = ["58.2", "46.51.2", "47.41.2", "62.01", "62", "62.0", "26.30.16", "46.51", "47.41"]
+        #expect(Set(found.prefix(both.count)) == both, "\(found)")
+        // Earlier and shorter first: «Издание программного обеспечения» leads, and the
+        // developer's own code comes before the long name where the words come eighth.
+        #expect(found.first == "58.2", "\(found)")
+        let developer = try #require(found.firstIndex(of: "62.01"))
+        let communications = try #require(found.firstIndex(of: "26.30.16"))
+        #expect(developer < communications, "\(found)")
+        let developerClass = try #require(found.firstIndex(of: "62"))
+        #expect(developer < developerClass, "the shorter of two equal matches first")
+        #expect(tree.search("разработка программного обеспечения").first?.code == "62.01")
+    }
+
+    @Test func wordStartMatchesComeBeforeMatchesInsideAWord() throws {
+        let tree = try Self.tree()
+        let found = tree.search("работ", limit: 300)
+        func startsAWord(_ entry: OKVEDEntry) -> Bool {
+            entry.name.lowercased().split(whereSeparator: { !$0.isLetter }).contains { $0.hasPrefix("работ") }
+        }
+        let lastStart = try #require(found.lastIndex(where: startsAWord))
+        let firstInside = try #require(found.firstIndex(where: { !startsAWord($0) }), "«разработка» holds «работ» inside")
+        #expect(lastStart < firstInside)
+    }
+
+    @Test func aCodePrefixKeepsCodeOrder() throws {
+        let tree = try Self.tree()
+        let found = tree.search("62", limit: 50).map(\.code)
+        let published = tree.entries.map(\.code).filter { $0.hasPrefix("62") }
+        #expect(found == Array(published.prefix(50)))
     }
 
     @Test func yoIsReadAsYe() throws {

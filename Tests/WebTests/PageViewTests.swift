@@ -64,6 +64,7 @@ extension PageViewTests {
                 batchFigures: [.init(state: "failed", label: "Ошибка", count: "1")], batchTotal: "3", batchDone: false, batchHasFailed: true,
                 basePath: "/clients",
                 filterQuery: "region=77", exportURL: "/clients/export.csv?region=77", canWork: true, isConsole: tenant != nil, enrichCap: "10 000", canViewUsage: false,
+                fromRun: tenant == nil, runURL: tenant == nil ? "/prospects/runs/1" : nil,
                 tenantName: tenant, tenantURL: tenant.map { _ in "/admin/tenants/1" })
             #expect(TemplateValue.object(list.templateFields) == TemplateValue.reflecting(list), "\(tenant ?? "own")")
         }

@@ -281,7 +281,7 @@ import Testing
             #expect(refusedPage.text.contains(InboxFixtures.html(app, "flash_prospects_import_nothing", .ru)))
 
             let one = try await anna.post("\(path)/import", [("ids", results[0].id.uuidString), ("all", "0")], tokenFrom: path)
-            #expect(one.status == .seeOther && one.location == "/clients")
+            #expect(one.status == .seeOther && one.location == "/clients?run=\(run.id.uuidString)", "the list of what this run imported")
             let clients = try await anna.get("/clients")
             #expect(clients.text.contains(imported(1, existing: 0)), "the flash counts what was imported")
             let list = try await app.services.clients.list(.tenant(member), ClientListQuery())
@@ -291,7 +291,7 @@ import Testing
             #expect(card.origin == .search && card.record.revenue?.value.roubles == 120_000_000, "the record the search found")
 
             let all = try await anna.post("\(path)/import", [("all", "1")], tokenFrom: path)
-            #expect(all.location == "/clients")
+            #expect(all.location == "/clients?run=\(run.id.uuidString)")
             let afterAll = try await anna.get("/clients")
             #expect(afterAll.text.contains(imported(1, existing: 2)), "Vasilyok is new; Yandex and Romashka were clients")
             let everyone = try await app.services.clients.list(.tenant(member), ClientListQuery())
@@ -302,6 +302,48 @@ import Testing
             #expect(page.text.matches(of: /data-already-client/).count == 3, "imported a moment ago, marked now")
             let trail = try await app.services.auditTrail.list(.tenant(member), filter: AuditFilter(kind: "prospects.imported"), page: 1)
             #expect(trail.events.count == 2)
+        }
+    }
+
+    @Test func importingOpensTheImportedClientsAndEnrichTheseQueuesExactlyThem() async throws {
+        try await TestApp.run { app, client in
+            let anna = Browser(client)
+            try await Flows.signUp(anna, email: "anna@romashka.ru")
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let (run, _, yandex) = try await Self.runWithResults(app, member)
+            let other = try await ClientFixtures.client(app, member, name: "Добавлен вручную", inn: ClientFixtures.inn(40))
+            let path = "/prospects/runs/\(run.id.uuidString)"
+
+            let page = try await anna.get(path)
+            #expect(page.text.contains("data-select-all=\"ids\""), "app.js reveals the select-all box")
+            #expect(!page.text.contains("<script>"), "no inline script")
+
+            let imported = try await anna.post("\(path)/import", [("all", "1")], tokenFrom: path)
+            let list = try #require(imported.location)
+            #expect(list == "/clients?run=\(run.id.uuidString)")
+            let filtered = try await anna.get(list)
+            #expect(filtered.status == .ok)
+            #expect(filtered.text.contains("Ромашка Софт") && filtered.text.contains("Василёк Тех"))
+            #expect(!filtered.text.contains("Яндекс (уже клиент)"), "a client before the import is not one it brought")
+            #expect(!filtered.text.contains("Добавлен вручную"))
+            #expect(filtered.text.contains("data-from-run") && filtered.text.contains("data-enrich-these"))
+            #expect(filtered.text.contains("href=\"\(path)\""), "the way back to the run")
+
+            let fromRun = try await app.services.clients.list(.tenant(member), ClientListQuery(originRunID: run.id))
+            #expect(Set(fromRun.clients.map(\.inn)) == [ClientFixtures.inn(21), ClientFixtures.inn(23)])
+
+            let enrich = try await anna.post("/clients/enrich", [("scope", "all"), ("filter", "run=\(run.id.uuidString)")], tokenFrom: list)
+            #expect(enrich.status == .seeOther)
+            #expect(enrich.location?.hasPrefix("/clients?run=\(run.id.uuidString)&batch=") == true, "\(enrich.location ?? "nil")")
+            let jobs = try await InboxFixtures.claimAll(app, kind: ClientFixtures.enrichJobKind)
+            let payloads = jobs.map(\.payload).joined().lowercased()
+            for imported in fromRun.clients {
+                #expect(payloads.contains(imported.id.uuidString.lowercased()), "\(imported.name) is queued")
+            }
+            #expect(!payloads.contains(yandex.id.uuidString.lowercased()))
+            #expect(!payloads.contains(other.id.uuidString.lowercased()))
+            let untouched = try await app.services.clients.find(other.id, scope: .tenant(member))
+            #expect(untouched.enrichment == .notStarted)
         }
     }
 

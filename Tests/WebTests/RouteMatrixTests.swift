@@ -127,7 +127,7 @@ import Testing
             let runProgress = try await anna.get("\(runPath)/progress.json")
             #expect(runProgress.status == .ok)
             let imported = try await anna.post("\(runPath)/import", [("all", "1")], tokenFrom: runPath)
-            #expect(imported.location == "/clients")
+            #expect(imported.location == "/clients?run=\(runA.id.uuidString)")
             let importedClients = try await app.services.clients.list(.tenant(memberA), ClientListQuery(text: ClientFixtures.inn(2)))
             #expect(importedClients.totalCount == 1, "B's attempts imported nothing; A's import did")
             let rerun = try await anna.post("/prospects/searches/\(searchA.id.uuidString)/run", [], tokenFrom: "/prospects/searches")

@@ -206,7 +206,7 @@ import Testing
             try await Flows.signUp(anna, email: "anna@romashka.ru")
 
             let empty = try await anna.get("/prospects")
-            #expect(!empty.text.contains("data-okved-picked"), "nothing picked, nothing listed")
+            #expect(empty.text.contains("data-okved-picked") && !empty.text.contains("<li data-code="), "nothing picked, nothing listed (yet)")
             #expect(empty.text.contains("data-region-filter=\"region\" hidden"), "the region filter waits for JavaScript")
 
             let wrong = try await anna.post("/prospects/search", [
@@ -215,10 +215,27 @@ import Testing
             #expect(wrong.status == .unprocessableContent)
             let html = wrong.text
             #expect(html.contains("value=\"62.01, 6202, 99.99\""), "the codes as typed stay in the field")
-            #expect(html.contains("<li><code>62.01</code> — Разработка компьютерного программного обеспечения</li>"))
+            #expect(html.contains("<li data-code=\"62.01\"><code>62.01</code> — Разработка компьютерного программного обеспечения</li>"),
+                    "a code with no children has no subcodes to choose")
             let consulting = try #require(app.services.okved.entry("62.02"))
-            #expect(html.contains("<li><code>62.02</code> — \(HTMLEscape.escape(consulting.name))</li>"), "6202 named as 62.02")
-            #expect(!html.contains("<li><code>99.99</code>"), "an unknown code has its field error, not a name")
+            #expect(html.contains("<li data-code=\"62.02\"><code>62.02</code> — \(HTMLEscape.escape(consulting.name)) <label>"), "6202 named as 62.02")
+            #expect(html.contains("<input type=\"checkbox\" name=\"subtree_code\" value=\"62.02\" checked>"), "its own box, as the default says")
+            #expect(!html.contains("data-code=\"99.99\""), "an unknown code has its field error, not a name")
+
+            // Each code its own choice: 62 with its subtree, 46.51 (listed, left unticked) without.
+            let member = try await InboxFixtures.member(app, email: "anna@romashka.ru")
+            let started = try await anna.post("/prospects/search", [
+                ("okved", "62, 46.51"), ("subtree", "1"), ("subtree_listed", "62"), ("subtree_code", "62"), ("subtree_listed", "46.51"), ("active", "1"),
+            ], tokenFrom: "/prospects")
+            #expect(started.status == .seeOther)
+            let runs = try await app.services.prospectSearches.recentRuns(.tenant(member))
+            let run = try #require(runs.first)
+            #expect(run.criteria.okvedCodes == ["62", "46.51"])
+            #expect(run.criteria.subtreeCodes == ["62"])
+            let runPage = try await anna.get("/prospects/runs/\(run.id.uuidString)")
+            let itName = try #require(app.services.okved.entry("62")).name
+            #expect(runPage.text.contains("<code title=\"\(HTMLEscape.escape(itName))\">62+</code>"),
+                    "the run marks the code that took its subcodes")
         }
     }
 }

@@ -391,10 +391,33 @@ import Testing
         #expect(codes(["62", "62.01"], subtrees: false) == ["62", "62.01"])
         #expect(codes(["99.99", "6201"]) == ["62.01"], "unknown codes are left out, typed ones normalised")
 
+
         let plan = ProspectSearchPlan(criteria: ProspectSearchCriteria(okvedCodes: ["62.01", "47.11"], regionCodes: ["77", "5", "77"]), tree: tree)
         #expect(plan.queries.map { "\($0.okvedCode)@\($0.regionCode ?? "-")" } == ["62.01@77", "62.01@05", "47.11@77", "47.11@05"])
         let russia = ProspectSearchPlan(criteria: ProspectSearchCriteria(okvedCodes: ["62.01"]), tree: tree)
         #expect(russia.queries.map(\.regionCode) == [nil], "no region: one query for all of Russia")
+    }
+
+    @Test func eachPickedCodeTakesItsSubtreeOrNot() throws {
+        let tree = try OKVEDTree.bundled()
+        // 62.0 with its subtree, 46.51 without: 62.0's children are asked for, 46.51's are not.
+        let plan = ProspectSearchPlan(criteria: ProspectSearchCriteria(okvedCodes: ["62.0", "46.51"], subtreeCodes: ["62.0"]), tree: tree)
+        #expect(plan.queries.map(\.okvedCode) == ["62.0", "62.01", "62.02", "62.03", "62.09", "46.51"])
+        #expect(plan.queries.filter(\.matchesExactly).map(\.okvedCode) == ["46.51"])
+        #expect(!tree.children(of: "46.51").isEmpty, "46.51 has children to leave out")
+        let without = try #require(plan.queries.last)
+        let now = Date()
+        var child = CompanyRecord(inn: ProspectDiscoveryTests.inn(2))
+        child.mainOKVED = Sourced(OKVEDActivity(code: "46.51.1"), source: .checko, fetchedAt: now)
+        #expect(!plan.keeps(child, for: without), "a child of a code picked without its subtree is not a result")
+        var own = CompanyRecord(inn: ProspectDiscoveryTests.inn(3))
+        own.mainOKVED = Sourced(OKVEDActivity(code: "46.51"), source: .checko, fetchedAt: now)
+        #expect(plan.keeps(own, for: without))
+
+        // A code picked without its subtree under one picked with it adds nothing.
+        let nested = ProspectSearchPlan(criteria: ProspectSearchCriteria(okvedCodes: ["62.01", "62"], subtreeCodes: ["62"]), tree: tree)
+        #expect(nested.queries.map(\.okvedCode) == ["62"])
+        #expect(nested.queries.allSatisfy { !$0.matchesExactly })
     }
 
     @Test func theRangesActivityRegionAndExactCodeDecideWhatIsKept() throws {

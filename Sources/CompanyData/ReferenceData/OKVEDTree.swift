@@ -108,10 +108,13 @@ public struct OKVEDTree: Sendable {
     ///
     /// Digits (and dots) are a code prefix: `62.0` finds `62.0`, `62.01`, `62.02`, `62.02.1` …
     /// in the published order, so the code itself comes before its descendants; `620` is read as
-    /// `62.0`. A single Latin letter is a section. Anything else is words: every word of the
-    /// query must begin some word of the name (case and «ё»/«е» ignored). Entries matching more
-    /// query words as whole words come first, then names that start with the first query word,
-    /// then shorter names (the closer fit), then broader codes, then the published order.
+    /// `62.0`. A single Latin letter is a section. Anything else is words, ranked by relevance
+    /// (case and «ё»/«е» ignored, endings forgiven: «программное обеспечение» finds
+    /// «программного обеспечения»): names holding every query word first, then those whose
+    /// words are found at the start of a name word rather than only inside one, then the
+    /// earlier in the name the match begins, then more words matched as typed, then shorter
+    /// names, then the published (code) order. A name matching only some of the words comes
+    /// after every name matching all of them.
     public func search(_ query: String, limit: Int = 20) -> [OKVEDEntry] {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, limit > 0 else { return [] }
@@ -124,27 +127,36 @@ public struct OKVEDTree: Sendable {
         }
         let queryWords = SearchText.words(trimmed)
         guard !queryWords.isEmpty else { return [] }
+        let stems = queryWords.map(SearchText.stem)
         struct Match {
             var position: Int
-            var wholeWords: Int
-            var startsWithFirstWord: Bool
+            var matchedWords: Int
+            var insideOnly: Int
+            var firstIndex: Int
+            var asTyped: Int
             var nameLength: Int
-            var level: Int
         }
         var matches: [Match] = []
-        for (position, words) in nameWords.enumerated() where SearchText.allPrefixMatch(queryWords, in: words) {
-            matches.append(Match(
-                position: position,
-                wholeWords: SearchText.wholeWordMatches(queryWords, in: words),
-                startsWithFirstWord: words.first?.hasPrefix(queryWords[0]) ?? false,
-                nameLength: words.count,
-                level: entries[position].level))
+        for (position, words) in nameWords.enumerated() {
+            var match = Match(position: position, matchedWords: 0, insideOnly: 0, firstIndex: Int.max, asTyped: 0, nameLength: words.count)
+            for (word, stem) in zip(queryWords, stems) {
+                guard let found = SearchText.bestMatch(word, stem: stem, in: words) else { continue }
+                match.matchedWords += 1
+                match.firstIndex = min(match.firstIndex, found.index)
+                switch found.match {
+                case .inside: match.insideOnly += 1
+                case .stemStart: break
+                case .start: match.asTyped += 1
+                }
+            }
+            if match.matchedWords > 0 { matches.append(match) }
         }
         matches.sort { a, b in
-            if a.wholeWords != b.wholeWords { return a.wholeWords > b.wholeWords }
-            if a.startsWithFirstWord != b.startsWithFirstWord { return a.startsWithFirstWord }
+            if a.matchedWords != b.matchedWords { return a.matchedWords > b.matchedWords }
+            if a.insideOnly != b.insideOnly { return a.insideOnly < b.insideOnly }
+            if a.firstIndex != b.firstIndex { return a.firstIndex < b.firstIndex }
+            if a.asTyped != b.asTyped { return a.asTyped > b.asTyped }
             if a.nameLength != b.nameLength { return a.nameLength < b.nameLength }
-            if a.level != b.level { return a.level < b.level }
             return a.position < b.position
         }
         return matches.prefix(limit).map { entries[$0.position] }

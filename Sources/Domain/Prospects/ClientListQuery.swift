@@ -1,3 +1,5 @@
+import Foundation
+
 /// The client list's filters, order and page, as the list page's query string gives them.
 public struct ClientListQuery: Sendable, Hashable {
     public enum Sort: String, Sendable, Hashable, CaseIterable {
@@ -20,6 +22,8 @@ public struct ClientListQuery: Sendable, Hashable {
     public var hasEmail: Bool
     public var hasPhone: Bool
     public var hasDecisionMaker: Bool
+    /// Only the clients imported from this discovery run.
+    public var originRunID: UUID?
     public var sort: Sort
     public var descending: Bool
     /// From 1.
@@ -28,7 +32,7 @@ public struct ClientListQuery: Sendable, Hashable {
 
     public init(text: String? = nil, statuses: Set<ClientStatus> = [], enrichment: EnrichmentState? = nil, regionCode: String? = nil,
                 okvedPrefix: String? = nil, hasEmail: Bool = false, hasPhone: Bool = false, hasDecisionMaker: Bool = false,
-                sort: Sort = .createdAt, descending: Bool = true, page: Int = 1, pageSize: Int = 50) {
+                originRunID: UUID? = nil, sort: Sort = .createdAt, descending: Bool = true, page: Int = 1, pageSize: Int = 50) {
         self.text = text
         self.statuses = statuses
         self.enrichment = enrichment
@@ -37,6 +41,7 @@ public struct ClientListQuery: Sendable, Hashable {
         self.hasEmail = hasEmail
         self.hasPhone = hasPhone
         self.hasDecisionMaker = hasDecisionMaker
+        self.originRunID = originRunID
         self.sort = sort
         self.descending = descending
         self.page = max(1, page)

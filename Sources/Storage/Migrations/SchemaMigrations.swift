@@ -42,6 +42,7 @@ enum SchemaMigrations {
             M0034AddClientMailMatching(),
             M0035AddClientContactFlags(),
             M0036CreateClientStatusChanges(),
+            M0037AddClientOriginRun(),
         ] as [any Migration])
         return migrations
     }

@@ -165,7 +165,7 @@ public struct ProspectDiscovery: Sendable {
         var start = 0
         while start < records.count {
             let part = Array(records[start..<min(start + Self.importChunkSize, records.count)])
-            created += try await clients.importRecords(companyID: run.companyID, part, origin: .search, leavingOutDismissed: true).count
+            created += try await clients.importRecords(companyID: run.companyID, part, origin: .search, leavingOutDismissed: true, originRunID: run.id).count
             start += Self.importChunkSize
         }
         if created > 0 {

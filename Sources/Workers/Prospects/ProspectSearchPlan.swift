@@ -18,10 +18,12 @@ import Domain
 /// - a section (`J`) is never sent, since no company registers a letter: its classes stand for
 ///   it, with or without "include subtree".
 ///
-/// With subtrees, a picked code under another picked code adds nothing and is dropped. Without
-/// them each picked code is asked for alone, and a record that names its main code must name
+/// Each picked code decides for itself whether it stands for its subtree. A picked code with
+/// its subtree under another picked code with its subtree adds nothing and is dropped. A code
+/// without its subtree is asked for alone, and a record that names its main code must name
 /// exactly that code; one that names none (Checko's search answers name the activity in words)
-/// is kept, since the provider matched it by the code.
+/// is kept, since the provider matched it by the code. Any picked code under one that takes its
+/// subtree adds nothing and is dropped.
 ///
 /// **Regions.** Each code is asked for in each picked region; no region asks once, for all of
 /// Russia. The order is fixed by the criteria alone, so a retried job finds its queries where it
@@ -58,22 +60,23 @@ public struct ProspectSearchPlan: Sendable, Hashable {
     public init(criteria: ProspectSearchCriteria, tree: OKVEDTree) {
         self.criteria = criteria
         var picked: [OKVEDEntry] = []
+        // Looked up as the criteria spell the code: a saved search may hold `6201`.
+        var withSubtrees = Set<String>()
         for code in criteria.okvedCodes {
-            if let entry = tree.entry(code), !picked.contains(entry) { picked.append(entry) }
+            guard let entry = tree.entry(code) else { continue }
+            if !picked.contains(entry) { picked.append(entry) }
+            if criteria.includesSubtree(of: code) { withSubtrees.insert(entry.code) }
         }
         var codes: [(code: String, exact: Bool)] = []
-        if criteria.includeSubtrees {
-            let pickedCodes = Set(picked.map(\.code))
-            for entry in picked where !tree.path(to: entry.code).dropLast().contains(where: { pickedCodes.contains($0.code) }) {
+        for entry in picked {
+            // Covered already by a picked code above it that takes its subtree.
+            guard !tree.path(to: entry.code).dropLast().contains(where: { withSubtrees.contains($0.code) }) else { continue }
+            if withSubtrees.contains(entry.code) {
                 codes += Self.covering(entry, in: tree).map { (code: $0, exact: false) }
-            }
-        } else {
-            for entry in picked {
-                if entry.isSection {
-                    codes += Self.covering(entry, in: tree).map { (code: $0, exact: false) }
-                } else {
-                    codes.append((code: entry.code, exact: true))
-                }
+            } else if entry.isSection {
+                codes += Self.covering(entry, in: tree).map { (code: $0, exact: false) }
+            } else {
+                codes.append((code: entry.code, exact: true))
             }
         }
         var seen = Set<String>()

@@ -99,6 +99,9 @@ enum ClientListSQL {
         if query.hasEmail { conditions.append("has_email = \(bind: true)") }
         if query.hasPhone { conditions.append("has_phone = \(bind: true)") }
         if query.hasDecisionMaker { conditions.append("has_decision_maker = \(bind: true)") }
+        if let run = query.originRunID {
+            conditions.append("origin_run_id = \(bind: run)")
+        }
         return conditions
     }
 
@@ -109,7 +112,8 @@ enum ClientListSQL {
         // Everything but the page: paging through a list asks the same counts.
         let key = [query.text ?? "", query.statuses.map(\.rawValue).sorted().joined(separator: ","), query.enrichment?.rawValue ?? "",
                    query.regionCode ?? "", query.okvedPrefix ?? "",
-                   [query.hasEmail, query.hasPhone, query.hasDecisionMaker].map { $0 ? "1" : "0" }.joined(), query.sort.rawValue, query.descending ? "desc" : "asc"]
+                   [query.hasEmail, query.hasPhone, query.hasDecisionMaker].map { $0 ? "1" : "0" }.joined(), query.originRunID?.uuidString ?? "",
+                   query.sort.rawValue, query.descending ? "desc" : "asc"]
             .joined(separator: "|")
         let counts = try await ClientListCounts.shared.values(company: company, key: key, now: now) {
             try await sliceCounts(for: query, conditions: conditions, on: sql)

@@ -288,7 +288,7 @@ public struct ClientRepository: Sendable {
     /// search's scheduled import, which nobody watches) skips them; otherwise (a person picked
     /// them) they are imported and no longer dismissed.
     public func importRecords(companyID: UUID, _ records: [CompanyRecord], origin: ClientOrigin,
-                              leavingOutDismissed: Bool = false) async throws -> [UUID] {
+                              leavingOutDismissed: Bool = false, originRunID: UUID? = nil) async throws -> [UUID] {
         defer { ClientListCounts.shared.forget(company: companyID) }
         let now = clock.now()
         let encoder = ProspectJSON.encoder()
@@ -326,6 +326,13 @@ public struct ClientRepository: Sendable {
                 let newIDs = Set(try inserted.map { try $0.decode(column: "id", as: UUID.self) })
                 let added = chunk.filter { newIDs.contains($0.id) }
                 try await ClientMailKeyRows.insert(added.map { (id: $0.id, keys: $0.mailKeys) }, companyID: companyID, on: sql)
+                if let originRunID, !added.isEmpty {
+                    // Only the clients this import created: one that was a client before keeps its origin.
+                    let values = added.map { $0.id as any Encodable & Sendable }
+                    try await sql.raw("""
+                        UPDATE clients SET origin_run_id = \(bind: originRunID) WHERE company_id = \(bind: companyID) AND id IN (\(binds: values))
+                        """).run()
+                }
                 created += added.map(\.id)
             }
             return created

@@ -18,6 +18,8 @@ struct ClientFilters {
     var hasEmail = false
     var hasPhone = false
     var hasDecisionMaker = false
+    /// A discovery run's id: the clients imported from it (where an import returns to).
+    var run = ""
     var sort = ClientListQuery.Sort.createdAt
     var descending = true
     var page = 1
@@ -46,6 +48,8 @@ struct ClientFilters {
         hasEmail = values.has(Self.hasEmailField)
         hasPhone = values.has(Self.hasPhoneField)
         hasDecisionMaker = values.has(Self.hasDecisionMakerField)
+        // Kept only when it is an id: anything else would list nothing for no visible reason.
+        run = UUID(uuidString: values["run"]).map { $0.uuidString } ?? ""
         if let chosen = ClientListQuery.Sort(rawValue: values["sort"]) {
             sort = chosen
             descending = values["dir"].isEmpty ? Self.startsDescending(chosen) : values["dir"] == "desc"
@@ -64,6 +68,7 @@ struct ClientFilters {
 
     var isFiltered: Bool {
         !q.isEmpty || !statuses.isEmpty || !enrichment.isEmpty || !region.isEmpty || !okved.isEmpty || hasEmail || hasPhone || hasDecisionMaker
+            || !run.isEmpty
     }
 
     /// The repository's query for this page, and a field error for each code the reference data
@@ -79,7 +84,7 @@ struct ClientFilters {
         let query = ClientListQuery(
             text: q.isEmpty ? nil : q, statuses: Set(statuses.compactMap(ClientStatus.init(rawValue:))),
             enrichment: EnrichmentState(rawValue: enrichment), regionCode: regionCode, okvedPrefix: okvedCode,
-            hasEmail: hasEmail, hasPhone: hasPhone, hasDecisionMaker: hasDecisionMaker,
+            hasEmail: hasEmail, hasPhone: hasPhone, hasDecisionMaker: hasDecisionMaker, originRunID: UUID(uuidString: run),
             sort: sort, descending: descending, page: page, pageSize: pageSize)
         return (query, errors)
     }
@@ -118,7 +123,7 @@ struct ClientFilters {
     private var filterPairs: [(String, String)] {
         var pairs = [("q", q)]
         pairs += statuses.map { ("status", $0) }
-        pairs += [("enrichment", enrichment), ("region", region), ("okved", okved)]
+        pairs += [("enrichment", enrichment), ("region", region), ("okved", okved), ("run", run)]
         pairs += [(Self.hasEmailField, hasEmail), (Self.hasPhoneField, hasPhone), (Self.hasDecisionMakerField, hasDecisionMaker)]
             .map { ($0.0, $0.1 ? "1" : "") }
         return pairs.filter { !$0.1.isEmpty }

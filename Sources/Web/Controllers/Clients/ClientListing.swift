@@ -128,6 +128,10 @@ struct ClientListing {
         let enrichCap: String
         /// Owners and admins see the way to the month's quota.
         let canViewUsage: Bool
+        /// The list shows the clients one discovery run imported (`?run=`): a note with the way
+        /// back to the run, and "enrich these" for exactly them.
+        let fromRun: Bool
+        let runURL: String?
         /// The console's tenant.
         let tenantName: String?
         let tenantURL: String?
@@ -142,7 +146,7 @@ struct ClientListing {
                 "progressURL": .text(progressURL), "hasBatch": .flag(hasBatch), "batchTotal": .text(batchTotal),
                 "batchDone": .flag(batchDone), "batchHasFailed": .flag(batchHasFailed),
                 "filterQuery": .text(filterQuery), "exportURL": .text(exportURL), "canWork": .flag(canWork), "isConsole": .flag(isConsole), "enrichCap": .text(enrichCap),
-                "canViewUsage": .flag(canViewUsage),
+                "canViewUsage": .flag(canViewUsage), "fromRun": .flag(fromRun),
             ]
             // A handful of small values each: reflection is cheap enough for them.
             let reflected: [String: Any] = [
@@ -151,6 +155,7 @@ struct ClientListing {
                 "figures": figures, "batchFigures": batchFigures,
             ]
             for (name, value) in reflected { fields[name] = TemplateValue.from(value) }
+            fields["runURL"] = .text(ifPresent: runURL)
             fields["tenantName"] = .text(ifPresent: tenantName)
             fields["tenantURL"] = .text(ifPresent: tenantURL)
             return fields
@@ -238,6 +243,7 @@ struct ClientListing {
             exportURL: filters.url(ClientExportController.path, page: 1), canWork: place.canWork, isConsole: place.isConsole,
             enrichCap: ClientFormat.grouped(ClientEnrichmentController.allMatchingCap, locale),
             canViewUsage: role.map { ClientAccess.allows($0, .viewUsage) } ?? false,
+            fromRun: !filters.run.isEmpty, runURL: filters.run.isEmpty || place.isConsole ? nil : "/prospects/runs/\(filters.run)",
             tenantName: tenant?.name, tenantURL: tenant.map { "/admin/tenants/\($0.id.uuidString)" })
         return (view, !errors.isEmpty)
     }

@@ -8,10 +8,12 @@ struct ProspectCriteriaSummary {
     struct Code {
         let code: String
         let name: String?
+        /// "+" after a code with its subtree when only some codes have theirs; empty otherwise.
+        let mark: String
     }
 
     let codes: [Code]
-    /// "With subtrees" or "these codes only".
+    /// "With subtrees", "these codes only", or (some of each) "codes marked + with subcodes".
     let subtrees: String
     /// Region names joined, or "all of Russia".
     let regions: String
@@ -28,8 +30,15 @@ struct ProspectCriteriaSummary {
 
     init(_ criteria: ProspectSearchCriteria, okvedTree: OKVEDTree, regions catalog: RegionCatalog, locale: AppLocale,
          text: (String) -> String) {
-        codes = criteria.okvedCodes.map { Code(code: $0, name: okvedTree.entry($0)?.name) }
-        subtrees = text(criteria.includeSubtrees ? "prospects_summary_with_subtrees" : "prospects_summary_codes_only")
+        let mixed = !criteria.includeSubtrees && !criteria.excludesSubtrees
+        codes = criteria.okvedCodes.map { code in
+            Code(code: code, name: okvedTree.entry(code)?.name, mark: mixed && criteria.includesSubtree(of: code) ? "+" : "")
+        }
+        if mixed {
+            subtrees = text("prospects_summary_marked_subtrees")
+        } else {
+            subtrees = text(criteria.includeSubtrees ? "prospects_summary_with_subtrees" : "prospects_summary_codes_only")
+        }
         let names = criteria.regionCodes.map { code in catalog.region(code)?.fullName ?? code }
         if names.isEmpty {
             regions = text("prospects_summary_all_regions")
@@ -43,7 +52,7 @@ struct ProspectCriteriaSummary {
         headcount = Self.range(criteria.headcountMin.map { Int64($0) }, criteria.headcountMax.map { Int64($0) },
                                format: { ClientFormat.grouped($0, locale) }, text: text)
         activeOnly = text(criteria.activeOnly ? "common_yes" : "common_no")
-        var parts = [criteria.okvedCodes.joined(separator: ", ") + " (" + subtrees + ")", regions]
+        var parts = [codes.map { $0.code + $0.mark }.joined(separator: ", ") + " (" + subtrees + ")", regions]
         if criteria.revenueMin != nil || criteria.revenueMax != nil { parts.append(text("prospects_field_revenue") + ": " + revenue) }
         if criteria.headcountMin != nil || criteria.headcountMax != nil { parts.append(text("prospects_field_headcount") + ": " + headcount) }
         if criteria.activeOnly { parts.append(text("prospects_summary_active_only")) }

@@ -176,7 +176,9 @@ struct ProspectRunsController {
 
     /// `all=1` imports every result of the run, otherwise the ticked `ids`. Companies the tenant
     /// has as clients already are left as they are; the flash on the client list says how many
-    /// became clients and how many were clients before.
+    /// became clients and how many were clients before. The list opens on the clients imported
+    /// from this run (`?run=`), with "enrich these" for exactly them; when none became a client
+    /// it opens whole, since an empty list would say nothing.
     @Sendable func importResults(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (identity, member, run) = try await ownRun(context, .work)
         let everything = context.form["all"] == "1"
@@ -194,7 +196,7 @@ struct ProspectRunsController {
         var start = 0
         while start < records.count {
             let part = Array(records[start..<min(start + Self.importChunkSize, records.count)])
-            created += try await services.clients.importRecords(companyID: member.companyID, part, origin: .search).count
+            created += try await services.clients.importRecords(companyID: member.companyID, part, origin: .search, originRunID: run.id).count
             start += Self.importChunkSize
         }
         if created > 0 {
@@ -209,7 +211,7 @@ struct ProspectRunsController {
         try await services.flash(context, .success, "flash_prospects_imported", values: [
             "imported": ClientFormat.grouped(created, locale), "existing": ClientFormat.grouped(existing, locale),
         ])
-        return .seeOther("/clients")
+        return .seeOther(created > 0 ? "/clients?run=\(run.id.uuidString)" : "/clients")
     }
 
     /// Saves the run's criteria as a search named `name`, repeating every `repeat_days` days

@@ -8,9 +8,17 @@ import Workers
 /// are typed into one field, separated by commas (the picker in `app.js` only helps type them),
 /// so the form works without JavaScript; regions come from a list, but a tampered value is still
 /// checked against the reference data.
+///
+/// Each code decides whether it takes its subtree: the list of picked codes under the field (the
+/// page renders it for a form brought back, `app.js` keeps it in step as codes are typed) has a
+/// checkbox per code (`subtree_code`) beside a hidden `subtree_listed` naming the code, so an
+/// unticked box is told from a code with no box. A code with no box of its own (typed and sent
+/// without JavaScript) follows the one "include subcodes" checkbox (`subtree`).
 struct ProspectSearchForm {
     static let okvedField = "okved"
     static let subtreeField = "subtree"
+    static let subtreeCodeField = "subtree_code"
+    static let subtreeListedField = "subtree_listed"
     static let regionField = "region"
     static let revenueMinField = "revenue_min"
     static let revenueMaxField = "revenue_max"
@@ -26,7 +34,11 @@ struct ProspectSearchForm {
     static let maximumDigits = 15
 
     var okved = ""
+    /// For codes with no choice of their own.
     var includeSubtrees = true
+    /// Codes that had a checkbox of their own, and those of them ticked, as sent.
+    var listedCodes: [String] = []
+    var tickedCodes: [String] = []
     var regions: [String] = []
     var revenueMin = ""
     var revenueMax = ""
@@ -43,6 +55,8 @@ struct ProspectSearchForm {
     init(form: FormData) {
         okved = form[Self.okvedField].trimmingCharacters(in: .whitespacesAndNewlines)
         includeSubtrees = form.has(Self.subtreeField)
+        listedCodes = form.all(Self.subtreeListedField)
+        tickedCodes = form.all(Self.subtreeCodeField)
         regions = form.all(Self.regionField).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         revenueMin = form[Self.revenueMinField].trimmingCharacters(in: .whitespacesAndNewlines)
         revenueMax = form[Self.revenueMaxField].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -58,6 +72,8 @@ struct ProspectSearchForm {
         let criteria = search.criteria
         okved = criteria.okvedCodes.joined(separator: ", ")
         includeSubtrees = criteria.includeSubtrees
+        listedCodes = criteria.okvedCodes
+        tickedCodes = criteria.subtreeCodes
         regions = criteria.regionCodes
         revenueMin = criteria.revenueMin.map { String($0) } ?? ""
         revenueMax = criteria.revenueMax.map { String($0) } ?? ""
@@ -73,6 +89,14 @@ struct ProspectSearchForm {
     func knownCodes(okvedTree: OKVEDTree) -> [OKVEDEntry] {
         var seen = Set<String>()
         return Self.codes(in: okved).compactMap { okvedTree.entry($0) }.filter { seen.insert($0.code).inserted }
+    }
+
+    /// Whether the picked code (as the tree spells it) takes its subtree: its own checkbox when
+    /// it had one, otherwise the form's default.
+    func includesSubtree(of entry: OKVEDEntry, okvedTree: OKVEDTree) -> Bool {
+        let canonical = { (codes: [String]) in Set(codes.compactMap { okvedTree.entry($0)?.code }) }
+        guard canonical(listedCodes).contains(entry.code) else { return includeSubtrees }
+        return canonical(tickedCodes).contains(entry.code)
     }
 
     /// What a valid form asks for.
@@ -120,7 +144,8 @@ struct ProspectSearchForm {
         }
 
         let criteria = ProspectSearchCriteria(
-            okvedCodes: entries.map(\.code), includeSubtrees: includeSubtrees, regionCodes: chosenRegions.map(\.code),
+            okvedCodes: entries.map(\.code), subtreeCodes: entries.filter { includesSubtree(of: $0, okvedTree: okvedTree) }.map(\.code),
+            regionCodes: chosenRegions.map(\.code),
             revenueMin: revenueFrom, revenueMax: revenueTo, headcountMin: headcountFrom.map { Int($0) }, headcountMax: headcountTo.map { Int($0) },
             activeOnly: activeOnly)
         if errors[Self.okvedField] == nil, errors[Self.regionField] == nil,

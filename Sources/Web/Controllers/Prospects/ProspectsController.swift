@@ -42,10 +42,12 @@ struct ProspectsController {
         let isScheduled: Bool
     }
 
-    /// A typed code the reference data knows, with its name.
+    /// A typed code the reference data knows, with its name and whether it takes its subtree.
     struct PickedCode {
         let code: String
         let name: String
+        let hasChildren: Bool
+        let includesSubtree: Bool
     }
 
     /// The form edits a saved search instead of starting a run.
@@ -149,7 +151,10 @@ struct ProspectsController {
                 isScheduled: run.isScheduled)
         }
         let messages = services.renderer.localizer.messages(errors, locale)
-        let picked = form.knownCodes(okvedTree: services.okved).map { PickedCode(code: $0.code, name: $0.name) }
+        let picked = form.knownCodes(okvedTree: services.okved).map { entry in
+            PickedCode(code: entry.code, name: entry.name, hasChildren: !services.okved.children(of: entry.code).isEmpty,
+                       includesSubtree: form.includesSubtree(of: entry, okvedTree: services.okved))
+        }
         let view = DiscoveryView(
             form: FormView(
                 okved: form.okved, includeSubtrees: form.includeSubtrees, revenueMin: form.revenueMin, revenueMax: form.revenueMax,

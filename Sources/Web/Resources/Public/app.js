@@ -439,6 +439,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var cut = lastSeparator(input.value);
     var head = cut >= 0 ? input.value.slice(0, cut + 1) + " " : "";
     input.value = head + entry.code + ", ";
+    // The chosen codes' list below the field follows.
+    input.dispatchEvent(new Event("change"));
     close();
     input.focus();
   }
@@ -530,6 +532,122 @@ document.addEventListener("DOMContentLoaded", function () {
   input.addEventListener("blur", function () {
     window.setTimeout(close, 150);
   });
+})();
+
+// "Select all" for a table of checkboxes: input[data-select-all="name"] in the table's heading
+// (hidden until now: without JavaScript it could do nothing) ticks or clears every checkbox of
+// that name in the table, and reads as mixed when only some are ticked.
+(function () {
+  var toggles = document.querySelectorAll("input[data-select-all]");
+  Array.prototype.forEach.call(toggles, function (all) {
+    var table = all.closest("table");
+    if (!table) {
+      return;
+    }
+    var name = all.getAttribute("data-select-all");
+    function boxes() {
+      return table.querySelectorAll("input[type=checkbox][name=\"" + name + "\"]");
+    }
+    if (!boxes().length) {
+      return;
+    }
+    function sync() {
+      var list = boxes();
+      var ticked = Array.prototype.filter.call(list, function (box) { return box.checked; }).length;
+      all.checked = ticked === list.length;
+      all.indeterminate = ticked > 0 && ticked < list.length;
+    }
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      Array.prototype.forEach.call(boxes(), function (box) {
+        box.checked = all.checked;
+      });
+      all.indeterminate = false;
+    });
+    table.addEventListener("change", function (event) {
+      if (event.target !== all) {
+        sync();
+      }
+    });
+    sync();
+  });
+})();
+
+// The chosen OKVED codes under the codes field (ul[data-okved-picked]): one row per code in the
+// field, each with its own "with subcodes" checkbox (and a hidden subtree_listed naming the code)
+// when the code has children. Rows the server rendered keep their state; a new code's box starts
+// as the form's "include subcodes" box is. Names come from the picker's answer for the code.
+(function () {
+  var input = document.querySelector("[data-okved-picker]");
+  var list = document.querySelector("[data-okved-picked]");
+  if (!input || !list || !window.fetch) {
+    return;
+  }
+  var url = input.getAttribute("data-okved-picker");
+  var label = list.getAttribute("data-okved-subtree-text") || "";
+  var fallback = document.getElementById("subtree");
+  var timer = null;
+
+  function typedCodes() {
+    return input.value.split(/[,;\s]+/).filter(function (code) {
+      return /^[0-9][0-9.]*[0-9]$|^[A-Za-z]$/.test(code);
+    });
+  }
+
+  function row(code) {
+    var item = document.createElement("li");
+    item.setAttribute("data-code", code);
+    var mark = document.createElement("code");
+    mark.textContent = code;
+    item.appendChild(mark);
+    getJSON(url + "?q=" + encodeURIComponent(code)).then(function (found) {
+      var entry = found.filter(function (candidate) { return candidate.code === code; })[0];
+      if (!entry) {
+        return;
+      }
+      item.appendChild(document.createTextNode(" — " + entry.name));
+      if (entry.hasChildren) {
+        var box = document.createElement("label");
+        var listed = document.createElement("input");
+        listed.type = "hidden";
+        listed.name = "subtree_listed";
+        listed.value = code;
+        var check = document.createElement("input");
+        check.type = "checkbox";
+        check.name = "subtree_code";
+        check.value = code;
+        check.checked = fallback ? fallback.checked : true;
+        box.appendChild(listed);
+        box.appendChild(check);
+        box.appendChild(document.createTextNode(" " + label));
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(box);
+      }
+    }).catch(function () {});
+    return item;
+  }
+
+  function refresh() {
+    var codes = typedCodes();
+    var rows = {};
+    Array.prototype.forEach.call(list.querySelectorAll("li[data-code]"), function (item) {
+      if (codes.indexOf(item.getAttribute("data-code")) === -1) {
+        item.remove();
+      } else {
+        rows[item.getAttribute("data-code")] = item;
+      }
+    });
+    codes.forEach(function (code) {
+      list.appendChild(rows[code] || row(code));
+    });
+    list.hidden = codes.length === 0;
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 400);
+  });
+  input.addEventListener("change", refresh);
 })();
 
 // The regions filter. The list of regions (a <select multiple>) works alone without JavaScript;
