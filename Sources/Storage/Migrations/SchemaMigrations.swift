@@ -40,6 +40,7 @@ enum SchemaMigrations {
             M0032AddCorrectionPreviousCategory(),
             M0033AddClientEnrichmentBatch(),
             M0034AddClientMailMatching(),
+            M0035AddProspectFigureChecks(),
         ] as [any Migration])
         return migrations
     }
