@@ -36,7 +36,10 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger) 
         let prospects = ProspectsPipeline(persistence: persistence, secretBox: SecretBox(keyring: keyring),
                                           auditSink: FanOutAuditSink(sinks: [databaseAudit, fileAudit]),
                                           companyDataDefaults: CompanyDataPlatformDefaults(environment: configuration.environment),
-                                          prices: try LLMPriceTable.load(environment: configuration.environment), logger: logger)
+                                          prices: try LLMPriceTable.load(environment: configuration.environment),
+                                          discoveryLimits: ProspectDiscovery.Limits(
+                                              lookupsPerRun: ProspectsPipeline.discoveryLookupsPerRun(environment: configuration.environment)),
+                                          logger: logger)
         backgroundServices += WorkerAssembly.services(persistence: persistence, inbox: inbox, prospects: prospects, concurrency: configuration.workerConcurrency,
                                                       logger: logger, lease: configuration.jobLeaseSeconds)
         try await WorkerAssembly.scheduleHousekeeping(persistence: persistence)
@@ -105,6 +108,7 @@ enum WebAssembly {
                 settings: companyDataProviders, platformDefaults: CompanyDataPlatformDefaults(environment: configuration.environment), audit: sink)),
             prospectSearches: ProspectSearchRepository(persistence: persistence),
             prospectScheduling: ProspectSearchScheduling(queue: JobQueue(persistence: persistence)),
+            discoveryLookupsPerRun: ProspectsPipeline.discoveryLookupsPerRun(environment: configuration.environment),
             regions: try RegionCatalog.bundled(),
             okved: try OKVEDTree.bundled())
     }

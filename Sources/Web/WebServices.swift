@@ -56,6 +56,8 @@ struct WebServices: Sendable {
     let prospectSearches: ProspectSearchRepository
     /// The saved searches' schedules in the job queue.
     let prospectScheduling: ProspectSearchScheduling
+    /// Companies a discovery run looks up for the figures its ranges need (the form says so).
+    let discoveryLookupsPerRun: Int
     /// Region names for codes, and the check of a region filter.
     let regions: RegionCatalog
     /// OKVED names for codes, and the check of an OKVED filter.

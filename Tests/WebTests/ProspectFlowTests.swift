@@ -23,6 +23,8 @@ import Testing
         let queriesTotal: Int
         let found: Int
         let imported: Int
+        let lookupsDone: Int
+        let lookupsWanted: Int
         let error: String?
     }
 
@@ -223,7 +225,7 @@ import Testing
         }
     }
 
-    @Test func theFormSaysWhatTheProviderCannotCheckAndTheRunPageCountsWhatARangeLeftUnchecked() async throws {
+    @Test func theFormSaysRangesAreCheckedForUpToNCompaniesAndTheRunPageListsTheUncheckedApart() async throws {
         try await TestApp.run { app, client in
             let anna = Browser(client)
             try await Flows.signUp(anna, email: "anna@romashka.ru")
@@ -231,34 +233,53 @@ import Testing
             let localizer = app.services.renderer.localizer
 
             let form = try await anna.get("/prospects")
-            #expect(form.text.contains("<p class=\"field-hint\" data-provider-filters>\(localizer.text("prospects_field_provider_filters", .ru))</p>"))
+            let note = localizer.text("prospects_field_lookups", .ru, values: [
+                "count": ClientFormat.grouped(app.services.discoveryLookupsPerRun, .ru),
+            ])
+            #expect(note.contains(ClientFormat.grouped(app.services.discoveryLookupsPerRun, .ru)))
+            #expect(form.text.contains("<p class=\"field-hint\" data-provider-filters>\(note)</p>"))
 
-            // Without a range nothing is said, whatever the figures.
+            // Without a range: no lookups counted, nothing listed apart.
             let (plain, _, _) = try await Self.runWithResults(app, member)
             let plainPage = try await anna.get("/prospects/runs/\(plain.id.uuidString)")
             #expect(plainPage.status == .ok)
-            #expect(!plainPage.text.contains("data-unchecked-figures"))
+            #expect(!plainPage.text.contains("data-run-lookups") && !plainPage.text.contains("data-not-checked-results"))
 
-            // A headcount range: two of the three results name no headcount. No revenue range, no revenue note.
+            // A revenue range: one company checked inside it, one the run could not check.
             let searches = app.services.prospectSearches
-            let criteria = ProspectSearchCriteria(okvedCodes: ["62.01"], regionCodes: ["77"], headcountMin: 10)
+            let criteria = ProspectSearchCriteria(okvedCodes: ["62.01"], regionCodes: ["77"], revenueMin: 10_000_000)
             let run = try await searches.createRun(member, criteria: criteria, searchID: nil)
             _ = try await searches.startRun(run.id, companyID: member.companyID, queriesTotal: 1)
-            let records = [
-                ClientFixtures.record(inn: ClientFixtures.inn(31), name: "С численностью", region: "77", okved: "62.01", revenue: 5_000_000, headcount: 45),
-                ClientFixtures.record(inn: ClientFixtures.inn(32), name: "Без численности", region: "77", okved: "62.01", revenue: 7_000_000),
-                ClientFixtures.record(inn: ClientFixtures.inn(33), name: "Без цифр", region: "77", okved: "62.01"),
-            ]
-            _ = try await searches.addResults(
-                records.map { ProspectSearchRepository.Found(record: $0, matchedOKVED: "62.01", matchedRegion: "77") }, runID: run.id,
-                companyID: member.companyID, progress: ProspectSearchRepository.Progress(queriesDone: 1, nextPage: 1))
-            let counted = try await searches.results(.tenant(member), runID: run.id)
-            #expect(counted.unknownHeadcountCount == 2 && counted.unknownRevenueCount == 1)
-            let page = try await anna.get("/prospects/runs/\(run.id.uuidString)")
+            let inside = ClientFixtures.record(inn: ClientFixtures.inn(31), name: "В диапазоне", region: "77", okved: "62.01", revenue: 50_000_000)
+            let unknown = ClientFixtures.record(inn: ClientFixtures.inn(32), name: "Не проверена", region: "77", okved: "62.01")
+            _ = try await searches.addResults([
+                ProspectSearchRepository.Found(record: inside, matchedOKVED: "62.01", matchedRegion: "77"),
+                ProspectSearchRepository.Found(record: unknown, matchedOKVED: "62.01", matchedRegion: "77", notChecked: true),
+            ], runID: run.id, companyID: member.companyID,
+            progress: ProspectSearchRepository.Progress(queriesDone: 1, nextPage: 1, lookupsWanted: 3, lookupsDone: 1))
+            let path = "/prospects/runs/\(run.id.uuidString)"
+            let page = try await anna.get(path)
             #expect(page.status == .ok)
-            let note = localizer.text("prospects_results_unknown_headcount", .ru, values: ["count": "2", "total": "3"])
-            #expect(page.text.contains("data-unchecked-figures>\(note)</p>"), "\(note)")
-            #expect(page.text.matches(of: /data-unchecked-figures/).count == 1, "no revenue range, no revenue note")
+            #expect(page.text.contains("<span data-run-figure=\"lookupsDone\">1</span> / <span data-run-figure=\"lookupsWanted\">3</span>"))
+            #expect(page.text.matches(of: /<tr data-not-checked>/).count == 1)
+            let apart = try #require(page.text.range(of: "data-not-checked-results"))
+            #expect(page.text[apart.upperBound...].contains(ClientFixtures.inn(32)))
+            #expect(!page.text[..<apart.lowerBound].contains(ClientFixtures.inn(32)), "not among the checked results")
+            #expect(page.text[..<apart.lowerBound].contains(ClientFixtures.inn(31)))
+            let progress = try await Self.progress(anna, run)
+            #expect(progress.lookupsDone == 1 && progress.lookupsWanted == 3)
+
+            // "Import all" leaves the unchecked company out; a tick imports it.
+            let all = try await anna.post("\(path)/import", [("all", "1")], tokenFrom: path)
+            #expect(all.location == "/clients")
+            let afterAll = Set(try await app.services.clients.list(.tenant(member), ClientListQuery()).clients.map(\.inn))
+            #expect(afterAll.contains(ClientFixtures.inn(31)) && !afterAll.contains(ClientFixtures.inn(32)))
+            let unchecked = try await searches.results(.tenant(member), runID: run.id, notChecked: true).results
+            let uncheckedID = try #require(unchecked.first?.id)
+            let ticked = try await anna.post("\(path)/import", [("ids", uncheckedID.uuidString), ("all", "0")], tokenFrom: path)
+            #expect(ticked.location == "/clients")
+            let afterTick = Set(try await app.services.clients.list(.tenant(member), ClientListQuery()).clients.map(\.inn))
+            #expect(afterTick.contains(ClientFixtures.inn(32)))
         }
     }
 

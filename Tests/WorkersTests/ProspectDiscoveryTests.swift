@@ -1,6 +1,7 @@
 import CompanyData
 import Domain
 import Foundation
+import Observability
 import ProviderFakes
 import Storage
 import TestSupport
@@ -135,10 +136,94 @@ import Testing
                 let ended = try await pipeline.discovery.run(runID: filtered.id, companyID: anna.companyID)
                 #expect(ended.status == .finished && ended.found == 2)
                 let kept = try await pipeline.searches.results(.tenant(anna), runID: filtered.id).results
-                #expect(kept.map(\.inn) == [fits, unknown], "in range, or not telling; never outside it, closed or with a wrong INN")
+                #expect(kept.map(\.inn) == [fits], "in range; never outside it, closed or with a wrong INN")
                 #expect(kept.first?.headcount == 50)
+                let unchecked = try await pipeline.searches.results(.tenant(anna), runID: filtered.id, notChecked: true).results
+                #expect(unchecked.map(\.inn) == [unknown], "looked up, unknown to the provider: not checked")
+                #expect(ended.lookupsWanted == 1 && ended.lookupsDone == 1)
             }
         }
+    }
+
+    // MARK: Figures looked up
+
+    /// Moscow software companies with a revenue between 100 and 200 million roubles: the fake's
+    /// search answers carry no revenue; its finances give Yandex 500 billion, Romashka Soft 120
+    /// million, and Tikhaya Gavan nothing.
+    static let midRevenue = ProspectSearchCriteria(okvedCodes: ["62.01"], regionCodes: ["77"], revenueMin: 100_000_000, revenueMax: 200_000_000)
+
+    static func financeCalls(_ world: World) -> [AuditEvent] {
+        world.audit.of(kind: AuditCompanyDataUsageRecorder.eventKind).filter { $0.details["operation"] == "finances" }
+    }
+
+    @Test func aRevenueRangeKeepsOnlyCompaniesWhoseLookedUpRevenueIsInside() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes)
+                let run = try await pipeline.searches.createRun(anna, criteria: Self.midRevenue, searchID: nil)
+                let ended = try await pipeline.discovery.run(runID: run.id, companyID: anna.companyID)
+                #expect(ended.status == .finished)
+
+                let checked = try await pipeline.searches.results(.tenant(anna), runID: run.id)
+                #expect(checked.results.map(\.inn) == [FakeCompany.romashkaSoft.inn], "Yandex is above the range")
+                #expect(checked.results.first?.revenue == 120_000_000, "the latest year's revenue from the finances")
+                #expect(checked.notCheckedCount == 1)
+                let unchecked = try await pipeline.searches.results(.tenant(anna), runID: run.id, notChecked: true)
+                #expect(unchecked.results.map(\.inn) == [World.quiet.inn], "no statements: the range could not check it")
+                #expect(ended.found == 2 && ended.lookupsWanted == 3 && ended.lookupsDone == 3)
+
+                // One finances call per company, each an audit event; no card was needed.
+                let requests = fakes.checko.script.receivedRequests
+                #expect(requests.filter { $0.path == "/v2/finances" }.map { $0.query["inn"] ?? "" }
+                    == [FakeCompany.yandex.inn, FakeCompany.romashkaSoft.inn, World.quiet.inn])
+                #expect(!requests.contains { $0.path == "/v2/company" })
+                #expect(Self.financeCalls(world).count == 3)
+                #expect(Self.financeCalls(world).allSatisfy { $0.companyID == anna.companyID && $0.details["provider"] == "checko" })
+                let outcome = try #require(world.audit.of(kind: ProspectDiscovery.auditKind).first)
+                #expect(outcome.details["lookups"] == "3/3" && outcome.details["provider_calls"] == "4")
+
+                // "Import all" brings the checked company only; a tick brings the other.
+                let all = try await pipeline.searches.recordsForImport(anna, runID: run.id, resultIDs: nil)
+                #expect(all.map(\.inn) == [FakeCompany.romashkaSoft.inn])
+                let ticked = try await pipeline.searches.recordsForImport(anna, runID: run.id, resultIDs: unchecked.results.map(\.id))
+                #expect(ticked.map(\.inn) == [World.quiet.inn])
+            }
+        }
+    }
+
+    @Test func theLookupBoundLeavesTheRestNotCheckedAndImportAllSkipsThem() async throws {
+        try await ProspectFakes.with { fakes in
+            try await TestDatabase.with { db in
+                let world = try World(db)
+                let anna = try await world.tenant()
+                let pipeline = world.pipeline(fakes, discoveryLimits: ProspectDiscovery.Limits(pageSize: 1, lookupsPerRun: 1))
+                let run = try await Self.start(world, pipeline, anna, Self.midRevenue)
+                let jobRan = try await world.runNextJob(pipeline)
+                #expect(jobRan?.status == .done, "\(jobRan?.lastError ?? "")")
+
+                let ended = try await pipeline.searches.findRun(run.id, companyID: anna.companyID)
+                #expect(ended.status == .finished)
+                #expect(ended.lookupsDone == 1 && ended.lookupsWanted == 3, "one looked up of three that needed it")
+                #expect(Self.financeCalls(world).count == 1)
+                #expect(fakes.checko.script.receivedRequests.filter { $0.path == "/v2/finances" }.map { $0.query["inn"] ?? "" } == [FakeCompany.yandex.inn])
+
+                let checked = try await pipeline.searches.results(.tenant(anna), runID: run.id)
+                #expect(checked.results.isEmpty, "Yandex, looked up, is above the range")
+                let unchecked = try await pipeline.searches.results(.tenant(anna), runID: run.id, notChecked: true)
+                #expect(unchecked.results.map(\.inn) == [FakeCompany.romashkaSoft.inn, World.quiet.inn])
+                #expect(unchecked.totalCount == 2 && unchecked.notCheckedCount == 2)
+                #expect(try await pipeline.searches.recordsForImport(anna, runID: run.id, resultIDs: nil).isEmpty, "import all skips them")
+            }
+        }
+    }
+
+    @Test func theLookupsPerRunComeFromTheEnvironment() {
+        #expect(ProspectsPipeline.discoveryLookupsPerRun(environment: [:]) == 200)
+        #expect(ProspectsPipeline.discoveryLookupsPerRun(environment: ["SMARTYSALES_DISCOVERY_LOOKUPS_PER_RUN": " 50 "]) == 50)
+        #expect(ProspectsPipeline.discoveryLookupsPerRun(environment: ["SMARTYSALES_DISCOVERY_LOOKUPS_PER_RUN": "0"]) == 0)
+        #expect(ProspectsPipeline.discoveryLookupsPerRun(environment: ["SMARTYSALES_DISCOVERY_LOOKUPS_PER_RUN": "-3"]) == 200)
     }
 
     @Test func resultsShowTheClientsTheTenantHasWhenReadNotWhenFound() async throws {
@@ -442,6 +527,9 @@ import Testing
         #expect(!plan.keeps(record(revenue: 9_999_999, code: "62"), for: query), "below the revenue range")
         #expect(!plan.keeps(record(revenue: 100_000_001, code: "62"), for: query), "above it")
         #expect(plan.keeps(record(revenue: nil, code: "62"), for: query), "an unknown revenue passes")
+        #expect(plan.missingFigures(record(revenue: nil, code: "62"), for: query) == [.revenue], "…and is looked up")
+        #expect(plan.missingFigures(record(revenue: 50_000_000, code: nil), for: query) == [.okvedCode], "no code named: looked up")
+        #expect(plan.missingFigures(record(revenue: 50_000_000, code: "62"), for: query).isEmpty)
         #expect(!plan.keeps(record(status: .liquidating, code: "62"), for: query))
         #expect(plan.keeps(record(status: nil, code: "62"), for: query), "an unknown status passes: the provider was asked for active ones")
         #expect(!plan.keeps(record(region: "50", code: "62"), for: query), "another region than asked")

@@ -37,27 +37,24 @@ public struct ProspectResult: Sendable, Hashable, Identifiable {
     public var isClient: Bool { clientID != nil }
 }
 
-/// One page of a run's results, in the order they were found.
+/// One page of a run's results, in the order they were found: the checked ones, or those
+/// marked "not checked" (a range needed a figure nobody gave).
 public struct ProspectResultPage: Sendable, Hashable {
     public var results: [ProspectResult]
-    /// Results of the run, on every page.
+    /// Results of the run in this group (checked, or not checked), on every page.
     public var totalCount: Int
     /// Of those, how many are clients already.
     public var clientCount: Int
-    /// Of those, how many the provider named no revenue or no headcount for: a range in the
-    /// criteria could not check them, and they were kept.
-    public var unknownRevenueCount: Int
-    public var unknownHeadcountCount: Int
+    /// Results of the run marked "not checked", whichever group the page shows.
+    public var notCheckedCount: Int
     public var page: Int
     public var pageSize: Int
 
-    public init(results: [ProspectResult], totalCount: Int, clientCount: Int, unknownRevenueCount: Int = 0, unknownHeadcountCount: Int = 0,
-                page: Int, pageSize: Int) {
+    public init(results: [ProspectResult], totalCount: Int, clientCount: Int, notCheckedCount: Int = 0, page: Int, pageSize: Int) {
         self.results = results
         self.totalCount = totalCount
         self.clientCount = clientCount
-        self.unknownRevenueCount = unknownRevenueCount
-        self.unknownHeadcountCount = unknownHeadcountCount
+        self.notCheckedCount = notCheckedCount
         self.page = page
         self.pageSize = pageSize
     }

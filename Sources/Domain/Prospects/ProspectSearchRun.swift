@@ -24,6 +24,12 @@ public struct ProspectSearchRun: Sendable, Hashable, Identifiable {
     public var found: Int
     /// Results that became clients (by the schedule or by people's imports).
     public var imported: Int
+    /// Companies a range needed a figure for that the search answer did not carry (revenue,
+    /// headcount, or the exact OKVED code when subcodes are left out).
+    public var lookupsWanted: Int
+    /// Of those, how many were looked up (company card, finances); at most the deployment's
+    /// lookups per run. The rest are results marked "not checked".
+    public var lookupsDone: Int
     /// Why the run failed: a `ProspectProblem`'s stored form (runs from before it: plain words);
     /// never a key.
     public var error: String?
@@ -32,7 +38,7 @@ public struct ProspectSearchRun: Sendable, Hashable, Identifiable {
 
     public init(id: UUID, companyID: UUID, searchID: UUID?, criteria: ProspectSearchCriteria, status: ProspectSearchRunStatus, isScheduled: Bool,
                 queriesTotal: Int, queriesDone: Int, nextPage: Int, found: Int, imported: Int, error: String?, createdAt: Date,
-                finishedAt: Date?) {
+                finishedAt: Date?, lookupsWanted: Int = 0, lookupsDone: Int = 0) {
         self.id = id
         self.companyID = companyID
         self.searchID = searchID
@@ -44,6 +50,8 @@ public struct ProspectSearchRun: Sendable, Hashable, Identifiable {
         self.nextPage = nextPage
         self.found = found
         self.imported = imported
+        self.lookupsWanted = lookupsWanted
+        self.lookupsDone = lookupsDone
         self.error = error
         self.createdAt = createdAt
         self.finishedAt = finishedAt

@@ -43,6 +43,7 @@ enum SchemaMigrations {
             M0035AddClientContactFlags(),
             M0036CreateClientStatusChanges(),
             M0037AddClientOriginRun(),
+            M0038AddProspectFigureChecks(),
         ] as [any Migration])
         return migrations
     }

@@ -20,6 +20,9 @@ final class ProspectResultModel: Model, @unchecked Sendable {
     @OptionalField(key: "company_status") var companyStatus: String?
     /// `CompanyRecord` as JSON.
     @Field(key: "record_json") var recordJSON: String
+    /// A range needed a figure the provider did not give, even after a lookup (or the run's
+    /// lookups were used up): not imported by "import all".
+    @Field(key: "not_checked") var notChecked: Bool
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

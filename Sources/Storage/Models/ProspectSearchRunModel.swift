@@ -19,6 +19,8 @@ final class ProspectSearchRunModel: Model, @unchecked Sendable {
     @Field(key: "next_page") var nextPage: Int
     @Field(key: "found") var found: Int
     @Field(key: "imported") var imported: Int
+    @Field(key: "lookups_wanted") var lookupsWanted: Int
+    @Field(key: "lookups_done") var lookupsDone: Int
     @OptionalField(key: "error") var error: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date

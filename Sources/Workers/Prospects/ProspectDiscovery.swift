@@ -26,6 +26,15 @@ import Storage
 ///   when none is left the run fails with every reason;
 /// - an answer that is not the provider's documented format, or a refused request: the run fails
 ///   with the reason. What was stored so far stays importable.
+///
+/// Figures: search answers carry no revenue, headcount or exact OKVED code (Checko's). When a
+/// range or an exact code needs one (`ProspectSearchPlan.missingFigures`), the company is looked
+/// up — the company card for headcount and code, the finances for revenue, each an audited call
+/// of the tenant's provider — for at most `Limits.lookupsPerRun` companies per run, and then
+/// kept or dropped on the figure. A company whose figure is still unknown (the bound was
+/// reached, the provider refused, or it publishes none) is stored "not checked": shown apart,
+/// left out of "import all" and of the schedule's imports. A lookup's outage is retried like
+/// the search's; a used-up quota or a refused key ends the run's lookups, not the run.
 public struct ProspectDiscovery: Sendable {
     /// How much one run may ask for and store.
     public struct Limits: Sendable, Hashable {
@@ -35,12 +44,19 @@ public struct ProspectDiscovery: Sendable {
         public var pagesPerQuery: Int
         /// Results per run.
         public var resultsPerRun: Int
+        /// Companies per run whose missing figures are looked up; 0: none are.
+        public var lookupsPerRun: Int
+
+        /// Companies looked up per run unless the deployment says otherwise: a card and a
+        /// finances call each, so a few runs a day stay within a paid Checko plan.
+        public static let defaultLookupsPerRun = 200
 
         public init(pageSize: Int = CheckoProvider.maximumPageSize, pagesPerQuery: Int = ProspectSearchRun.maximumPagesPerQuery,
-                    resultsPerRun: Int = ProspectSearchRun.maximumResults) {
+                    resultsPerRun: Int = ProspectSearchRun.maximumResults, lookupsPerRun: Int = Limits.defaultLookupsPerRun) {
             self.pageSize = max(1, pageSize)
             self.pagesPerQuery = max(1, pagesPerQuery)
             self.resultsPerRun = min(max(1, resultsPerRun), ProspectSearchRun.maximumResults)
+            self.lookupsPerRun = max(0, lookupsPerRun)
         }
     }
 
@@ -101,6 +117,8 @@ public struct ProspectDiscovery: Sendable {
         var refusals: [String] = []
         var page = run.nextPage
         var calls = 0
+        // A used-up quota or a refused key on a lookup: the rest of the run looks nothing up.
+        var lookupsRefused = false
         while run.status == .running, run.queriesDone < plan.queries.count, run.found < limits.resultsPerRun {
             let query = plan.queries[run.queriesDone]
             let provider = providers[current]
@@ -136,13 +154,60 @@ public struct ProspectDiscovery: Sendable {
                     return try await fail(run, problem: .requestRefused(error.description), calls: calls)
                 }
             }
-            let kept = answer.records.filter { plan.keeps($0, for: query) }.map { record in
-                ProspectSearchRepository.Found(record: record, matchedOKVED: query.okvedCode, matchedRegion: query.regionCode)
+            let candidates = answer.records.filter { plan.keeps($0, for: query) }
+            let stored = try await searches.storedINNs(candidates.map(\.inn), runID: run.id, companyID: companyID)
+            let card = Self.provider(for: .findByINN, preferring: provider, among: configured)
+            let finances = Self.provider(for: .finances, preferring: provider, among: configured)
+            var kept: [ProspectSearchRepository.Found] = []
+            var fresh = 0
+            var wanted = 0
+            var looked = 0
+            for candidate in candidates {
+                var record = candidate
+                var missing = plan.missingFigures(record, for: query)
+                // A company the run has already is skipped by `addResults`; one past the result cap too.
+                let isNew = !stored.contains(record.inn.trimmingCharacters(in: .whitespacesAndNewlines))
+                    && run.found + fresh < limits.resultsPerRun
+                if isNew, !missing.isEmpty {
+                    wanted += 1
+                    if !lookupsRefused, run.lookupsDone + looked < limits.lookupsPerRun {
+                        looked += 1
+                        do {
+                            record = try await lookUp(record, missing: missing, card: card, finances: finances, calls: &calls)
+                        } catch let error as CompanyDataError {
+                            switch error {
+                            case .transient, .unreachable:
+                                guard !finalAttempt else {
+                                    return try await fail(run, problem: .gaveUp(error.description), calls: calls)
+                                }
+                                logger.notice("discovery lookup provider unavailable, will retry", metadata: [
+                                    "run_id": "\(run.id)", "reason": "\(error.description)",
+                                ])
+                                throw error
+                            case .quotaExhausted, .unauthorized, .unsupported, .notConfigured:
+                                logger.notice("discovery lookups refused; the rest of the run stays not checked", metadata: [
+                                    "run_id": "\(run.id)", "reason": "\(error.description)",
+                                ])
+                                lookupsRefused = true
+                                looked -= 1
+                            case .badResponse, .badRequest, .notFound:
+                                logger.notice("discovery lookup unusable; the company stays not checked", metadata: [
+                                    "run_id": "\(run.id)", "reason": "\(error.description)",
+                                ])
+                            }
+                        }
+                        guard plan.keeps(record, for: query) else { continue }
+                        missing = plan.missingFigures(record, for: query)
+                    }
+                }
+                if isNew { fresh += 1 }
+                kept.append(ProspectSearchRepository.Found(
+                    record: record, matchedOKVED: query.okvedCode, matchedRegion: query.regionCode, notChecked: !missing.isEmpty))
             }
             let more = answer.hasMore && !answer.records.isEmpty && page < limits.pagesPerQuery
             let progress = more
-                ? ProspectSearchRepository.Progress(queriesDone: run.queriesDone, nextPage: page + 1)
-                : ProspectSearchRepository.Progress(queriesDone: run.queriesDone + 1, nextPage: 1)
+                ? ProspectSearchRepository.Progress(queriesDone: run.queriesDone, nextPage: page + 1, lookupsWanted: wanted, lookupsDone: looked)
+                : ProspectSearchRepository.Progress(queriesDone: run.queriesDone + 1, nextPage: 1, lookupsWanted: wanted, lookupsDone: looked)
             run = try await searches.addResults(kept, runID: run.id, companyID: companyID, progress: progress, limit: limits.resultsPerRun)
             page = run.nextPage
         }
@@ -157,8 +222,46 @@ public struct ProspectDiscovery: Sendable {
         return run
     }
 
+    /// `provider` when it can, else the first of the tenant's providers that can.
+    static func provider(for capability: CompanyDataCapability, preferring provider: any CompanyDataProvider,
+                         among configured: [any CompanyDataProvider]) -> (any CompanyDataProvider)? {
+        if provider.capabilities.contains(capability) { return provider }
+        return configured.first { $0.capabilities.contains(capability) }
+    }
+
+    /// The record with what it lacked from the company card (headcount, main and extra codes)
+    /// and the finances (the latest year's revenue), asking only for what `missing` names. A
+    /// company the provider does not know keeps its gaps. `calls` counts each call made.
+    private func lookUp(_ found: CompanyRecord, missing: Set<ProspectSearchPlan.Figure>, card: (any CompanyDataProvider)?,
+                        finances: (any CompanyDataProvider)?, calls: inout Int) async throws -> CompanyRecord {
+        guard case .success(let number) = RussianCompanyNumber.parse(found.inn) else { return found }
+        var record = found
+        if missing.contains(.headcount) || missing.contains(.okvedCode), let card {
+            calls += 1
+        }
+        if missing.contains(.headcount) || missing.contains(.okvedCode), let card, let full = try await card.findByINN(number) {
+            if record.headcount == nil { record.headcount = full.headcount }
+            if record.mainOKVED == nil { record.mainOKVED = full.mainOKVED }
+            if record.extraOKVEDs == nil { record.extraOKVEDs = full.extraOKVEDs }
+            if record.revenue == nil { record.revenue = full.revenue }
+        }
+        if missing.contains(.revenue), record.revenue == nil, let finances {
+            calls += 1
+            do {
+                let figures = try await finances.finances(inn: number)
+                if let revenue = figures.latestRevenue {
+                    record.revenue = Sourced(revenue, source: figures.source, fetchedAt: figures.fetchedAt)
+                }
+            } catch CompanyDataError.notFound(_, _) {
+                // No statements filed: the revenue stays unknown.
+            }
+        }
+        return record
+    }
+
     /// Every result that was never a client and never dismissed becomes one (`origin: search`):
-    /// a company the tenant deleted as a client stays deleted. The rest are left as they are.
+    /// a company the tenant deleted as a client stays deleted; those marked "not checked" wait
+    /// for a person to tick them. The rest are left as they are.
     private func importNew(_ run: ProspectSearchRun) async throws {
         let records = try await searches.recordsForImport(runID: run.id, companyID: run.companyID, resultIDs: nil)
         var created = 0
@@ -192,6 +295,7 @@ public struct ProspectDiscovery: Sendable {
             "found": String(run.found),
             "imported": String(run.imported),
             "provider_calls": String(calls),
+            "lookups": "\(run.lookupsDone)/\(run.lookupsWanted)",
         ]
         if let searchID = run.searchID { details["search_id"] = searchID.uuidString }
         if let reason { details["reason"] = reason }

@@ -22,7 +22,7 @@ import Domain
 /// its subtree under another picked code with its subtree adds nothing and is dropped. A code
 /// without its subtree is asked for alone, and a record that names its main code must name
 /// exactly that code; one that names none (Checko's search answers name the activity in words)
-/// is kept, since the provider matched it by the code. Any picked code under one that takes its
+/// needs its code looked up (`missingFigures`). Any picked code under one that takes its
 /// subtree adds nothing and is dropped.
 ///
 /// **Regions.** Each code is asked for in each picked region; no region asks once, for all of
@@ -31,8 +31,9 @@ import Domain
 ///
 /// **Results.** A company counts when its INN is valid (it becomes the client's key), it is
 /// active (when asked for, and when the record says), it is in the query's region (when the
-/// record says), and its revenue and headcount fall in the ranges — an unknown figure passes
-/// (see `ProspectSearchCriteria.admits`).
+/// record says), and its revenue and headcount fall in the ranges. A figure the record does not
+/// give passes `keeps`; `missingFigures` names it, and the job looks it up (company card,
+/// finances) within its bound and asks `keeps` again, or stores the result as "not checked".
 public struct ProspectSearchPlan: Sendable, Hashable {
     /// One provider search, paged through by the job.
     public struct Query: Sendable, Hashable {
@@ -99,7 +100,28 @@ public struct ProspectSearchPlan: Sendable, Hashable {
         return [entry.code] + tree.children(of: entry.code).flatMap { covering($0, in: tree) }
     }
 
-    /// Whether a company the provider answered for `query` is a result.
+    /// A figure a range (or an exact code) needs that a record may not give.
+    public enum Figure: String, Sendable, Hashable, CaseIterable {
+        /// From the provider's finances (line 2110).
+        case revenue
+        /// From the company card (Checko's `СЧР`).
+        case headcount
+        /// The main OKVED code, from the company card.
+        case okvedCode
+    }
+
+    /// The figures the criteria need for `query` that `record` does not give; empty when
+    /// `keeps` can decide on the record as it is.
+    public func missingFigures(_ record: CompanyRecord, for query: Query) -> Set<Figure> {
+        var missing = Set<Figure>()
+        if criteria.revenueMin != nil || criteria.revenueMax != nil, record.revenue == nil { missing.insert(.revenue) }
+        if criteria.headcountMin != nil || criteria.headcountMax != nil, record.headcount == nil { missing.insert(.headcount) }
+        if query.matchesExactly, record.mainOKVED == nil { missing.insert(.okvedCode) }
+        return missing
+    }
+
+    /// Whether a company the provider answered for `query` is a result, as far as the record
+    /// tells (a figure it does not give passes).
     ///
     /// Never inlined: Swift 6.3.1's optimizer crashes (an ownership-verifier failure in
     /// CopyPropagation) when this is inlined into `ProspectDiscovery.run`'s filter closure in a

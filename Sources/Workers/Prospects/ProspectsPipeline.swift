@@ -31,14 +31,16 @@ public struct ProspectsPipeline: Sendable {
     ///   - companyDataDefaults: the platform's providers, used per service where a tenant has no key of its own.
     ///   - quotas: the tenants' monthly allowances; the repository by default.
     ///   - cacheTTL: how long the cross-tenant cache serves an entry (`cacheTTL(environment:)`).
-    ///   - discoveryLimits: page size and caps of a discovery run (tests page one company at a time).
+    ///   - discoveryLimits: page size and caps of a discovery run (tests page one company at a time);
+    ///     the lookups per run from the environment by default (`discoveryLookupsPerRun(environment:)`).
     public init(
         persistence: Persistence, secretBox: SecretBox, auditSink: any AuditSink, httpClient: HTTPClient = ProviderHTTPClient.shared,
         llmConfigurations: (any LLMConfigurationSource)? = nil, companyDataDefaults: CompanyDataPlatformDefaults = CompanyDataPlatformDefaults(),
         quotas: (any EnrichmentQuotaSource)? = nil, rateLimiter: TenantRateLimiter = TenantRateLimiter(),
         prices: LLMPriceTable = LLMPriceTable(), llmRetryPolicy: LLMRetryPolicy = LLMRetryPolicy(),
         clock: any StorageClock = SystemStorageClock(), cacheTTL: TimeInterval = ProspectsPipeline.cacheTTL(),
-        discoveryLimits: ProspectDiscovery.Limits = ProspectDiscovery.Limits(), logger: Logger
+        discoveryLimits: ProspectDiscovery.Limits = ProspectDiscovery.Limits(lookupsPerRun: ProspectsPipeline.discoveryLookupsPerRun()),
+        logger: Logger
     ) {
         let clients = ClientRepository(persistence: persistence, clock: clock)
         let llmConfigurations: any LLMConfigurationSource = llmConfigurations ?? TenantLLMConfigurationSource(
@@ -103,6 +105,17 @@ public struct ProspectsPipeline: Sendable {
     /// Removes a saved search's schedule; what deleting the search does.
     public func unscheduleSearch(id: UUID) async throws {
         try await scheduling.unschedule(searchID: id)
+    }
+
+    /// How many companies a discovery run may look up for the figures its ranges need, from
+    /// `SMARTYSALES_DISCOVERY_LOOKUPS_PER_RUN` (a whole number, 0 turns lookups off), else
+    /// `ProspectDiscovery.Limits.defaultLookupsPerRun` (200).
+    public static func discoveryLookupsPerRun(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        guard let text = environment["SMARTYSALES_DISCOVERY_LOOKUPS_PER_RUN"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+              let count = Int(text), count >= 0 else {
+            return ProspectDiscovery.Limits.defaultLookupsPerRun
+        }
+        return count
     }
 
     /// The cache TTL from `SMARTYSALES_COMPANY_CACHE_TTL_DAYS` (a positive number of days,

@@ -19,7 +19,7 @@ public struct ProspectSearchRepository: Sendable {
         self.clock = clock
     }
 
-    /// Rows per INSERT: 13 binds each stays far under both engines' limits.
+    /// Rows per INSERT: 14 binds each stays far under both engines' limits.
     static let insertChunkSize = 400
     /// Values per `IN (…)` list.
     static let lookupChunkSize = 500
@@ -28,7 +28,7 @@ public struct ProspectSearchRepository: Sendable {
 
     static let resultColumns = [
         "id", "company_id", "run_id", "position", "inn", "name", "region_code", "okved_code", "revenue", "headcount", "company_status",
-        "record_json", "created_at",
+        "record_json", "not_checked", "created_at",
     ]
 
     /// A company a provider's search page answered, with what the query asked for: when the
@@ -37,22 +37,32 @@ public struct ProspectSearchRepository: Sendable {
         public var record: CompanyRecord
         public var matchedOKVED: String?
         public var matchedRegion: String?
+        /// A range needed a figure the record still lacks: the result is shown apart and
+        /// "import all" leaves it out.
+        public var notChecked: Bool
 
-        public init(record: CompanyRecord, matchedOKVED: String?, matchedRegion: String?) {
+        public init(record: CompanyRecord, matchedOKVED: String?, matchedRegion: String?, notChecked: Bool = false) {
             self.record = record
             self.matchedOKVED = matchedOKVED
             self.matchedRegion = matchedRegion
+            self.notChecked = notChecked
         }
     }
 
-    /// Where the job will go on: the query it is on and the page of it to ask for next.
+    /// Where the job will go on: the query it is on and the page of it to ask for next; and,
+    /// added to the run's counts, the companies of this page that needed a figure looked up and
+    /// those that were.
     public struct Progress: Sendable, Hashable {
         public var queriesDone: Int
         public var nextPage: Int
+        public var lookupsWanted: Int
+        public var lookupsDone: Int
 
-        public init(queriesDone: Int, nextPage: Int) {
+        public init(queriesDone: Int, nextPage: Int, lookupsWanted: Int = 0, lookupsDone: Int = 0) {
             self.queriesDone = queriesDone
             self.nextPage = max(1, nextPage)
+            self.lookupsWanted = max(0, lookupsWanted)
+            self.lookupsDone = max(0, lookupsDone)
         }
     }
 
@@ -88,34 +98,37 @@ public struct ProspectSearchRepository: Sendable {
 
     /// One page of the run's results in the order they were found, each marked with the
     /// tenant's client of that INN as it is now (a join on the clients' unique index, so a
-    /// company imported or added a minute ago shows as a client), and the run's counts: all,
-    /// clients, and those with no revenue or no headcount.
-    public func results(_ scope: TenantScope, runID: UUID, page: Int = 1, pageSize: Int = 50) async throws -> ProspectResultPage {
+    /// company imported or added a minute ago shows as a client), and the counts: of the group
+    /// shown, all and clients; of the run, the results marked "not checked". `notChecked`: the
+    /// group, checked results (false) or those a range could not check (true).
+    public func results(_ scope: TenantScope, runID: UUID, page: Int = 1, pageSize: Int = 50, notChecked: Bool = false) async throws
+        -> ProspectResultPage {
         let run = try await findRun(runID, scope: scope)
         let company = run.companyID
         let size = min(max(1, pageSize), 500)
         let number = max(1, page)
         let sql = persistence.sql
         let counts = try await sql.raw("""
-            SELECT COUNT(*) AS n, COUNT(c.id) AS clients, COUNT(*) - COUNT(r.revenue) AS no_revenue, COUNT(*) - COUNT(r.headcount) AS no_headcount
+            SELECT COUNT(CASE WHEN r.not_checked = \(bind: notChecked) THEN 1 END) AS n,
+                COUNT(CASE WHEN r.not_checked = \(bind: notChecked) THEN c.id END) AS clients,
+                COUNT(CASE WHEN r.not_checked = \(bind: true) THEN 1 END) AS not_checked
             FROM prospect_results r LEFT JOIN clients c ON c.company_id = r.company_id AND c.inn = r.inn
             WHERE r.company_id = \(bind: company) AND r.run_id = \(bind: runID)
             """).first()
         let total = try counts?.decode(column: "n", as: Int.self) ?? 0
         let clients = try counts?.decode(column: "clients", as: Int.self) ?? 0
-        let noRevenue = try counts?.decode(column: "no_revenue", as: Int.self) ?? 0
-        let noHeadcount = try counts?.decode(column: "no_headcount", as: Int.self) ?? 0
+        let unchecked = try counts?.decode(column: "not_checked", as: Int.self) ?? 0
         let rows = try await sql.raw("""
             SELECT r.id AS id, r.run_id AS run_id, r.inn AS inn, r.name AS name, r.region_code AS region_code, r.okved_code AS okved_code,
                 r.revenue AS revenue, r.headcount AS headcount, r.company_status AS company_status, c.id AS client_id
             FROM prospect_results r LEFT JOIN clients c ON c.company_id = r.company_id AND c.inn = r.inn
-            WHERE r.company_id = \(bind: company) AND r.run_id = \(bind: runID)
+            WHERE r.company_id = \(bind: company) AND r.run_id = \(bind: runID) AND r.not_checked = \(bind: notChecked)
             ORDER BY r.position, r.id
             LIMIT \(literal: size) OFFSET \(literal: (number - 1) * size)
             """).all()
         return ProspectResultPage(
-            results: try rows.map(Self.result), totalCount: total, clientCount: clients, unknownRevenueCount: noRevenue,
-            unknownHeadcountCount: noHeadcount, page: number, pageSize: size)
+            results: try rows.map(Self.result), totalCount: total, clientCount: clients, notCheckedCount: unchecked, page: number,
+            pageSize: size)
     }
 
     // MARK: Changes
@@ -180,9 +193,9 @@ public struct ProspectSearchRepository: Sendable {
         try await insertRun(companyID: member.companyID, criteria: criteria, searchID: searchID, scheduled: false)
     }
 
-    /// The records of the run's results to import: those with `resultIDs` (nil: every result), in
-    /// the order found. Ids that are not results of this run are ignored. Throws `notFound` for
-    /// another tenant's run.
+    /// The records of the run's results to import: those with `resultIDs` (nil: every result but
+    /// those marked "not checked", which only a tick imports), in the order found. Ids that are
+    /// not results of this run are ignored. Throws `notFound` for another tenant's run.
     public func recordsForImport(_ member: TenantMember, runID: UUID, resultIDs: [UUID]?) async throws -> [CompanyRecord] {
         try await recordsForImport(runID: runID, companyID: member.companyID, resultIDs: resultIDs)
     }
@@ -272,11 +285,19 @@ public struct ProspectSearchRepository: Sendable {
             try await sql.raw("""
                 UPDATE prospect_search_runs SET
                     found = (SELECT COUNT(*) FROM prospect_results WHERE company_id = \(bind: companyID) AND run_id = \(bind: runID)),
-                    queries_done = \(bind: max(0, progress.queriesDone)), next_page = \(bind: progress.nextPage), updated_at = \(bind: now)
+                    queries_done = \(bind: max(0, progress.queriesDone)), next_page = \(bind: progress.nextPage),
+                    lookups_wanted = lookups_wanted + \(bind: progress.lookupsWanted), lookups_done = lookups_done + \(bind: progress.lookupsDone),
+                    updated_at = \(bind: now)
                 WHERE id = \(bind: runID) AND company_id = \(bind: companyID)
                 """).run()
         }
         return try await findRun(runID, companyID: companyID)
+    }
+
+    /// Which of `inns` the run has stored already: the job looks up no figure for a company
+    /// another query found before (`addResults` would skip it).
+    public func storedINNs(_ inns: [String], runID: UUID, companyID: UUID) async throws -> Set<String> {
+        try await Self.innsStored(inns, runID: runID, companyID: companyID, on: persistence.sql)
     }
 
     /// Every query is done (or the result cap reached): `finished`.
@@ -308,6 +329,8 @@ public struct ProspectSearchRepository: Sendable {
                 """
             if let selection {
                 statement += " AND id IN (\(binds: selection.map { $0 as any Encodable & Sendable }))"
+            } else {
+                statement += " AND not_checked = \(bind: false)"
             }
             for row in try await sql.raw(statement).all() {
                 picked.append((try row.decode(column: "position", as: Int.self), try row.decode(column: "record_json", as: String.self)))
@@ -338,6 +361,7 @@ public struct ProspectSearchRepository: Sendable {
         let headcount: Int?
         let companyStatus: String?
         let recordJSON: String
+        let notChecked: Bool
 
         init(_ found: Found, encoder: JSONEncoder) throws {
             let record = found.record
@@ -349,12 +373,14 @@ public struct ProspectSearchRepository: Sendable {
             headcount = record.headcount?.value
             companyStatus = record.status?.value.rawValue
             recordJSON = try ProspectJSON.encode(record, with: encoder)
+            notChecked = found.notChecked
         }
 
         func binds(id: UUID, companyID: UUID, runID: UUID, position: Int, now: Date) -> [any SQLExpression] {
             [
                 SQLBind(id), SQLBind(companyID), SQLBind(runID), SQLBind(position), SQLBind(inn), SQLBind(name), SQLBind(regionCode),
-                SQLBind(okvedCode), SQLBind(revenue), SQLBind(headcount), SQLBind(companyStatus), SQLBind(recordJSON), SQLBind(now),
+                SQLBind(okvedCode), SQLBind(revenue), SQLBind(headcount), SQLBind(companyStatus), SQLBind(recordJSON), SQLBind(notChecked),
+                SQLBind(now),
             ]
         }
     }
@@ -373,6 +399,8 @@ public struct ProspectSearchRepository: Sendable {
         model.nextPage = 1
         model.found = 0
         model.imported = 0
+        model.lookupsWanted = 0
+        model.lookupsDone = 0
         model.createdAt = now
         model.updatedAt = now
         try await persistence.database.transaction { db in
@@ -456,6 +484,6 @@ extension ProspectSearchRunModel {
             id: try requireID(), companyID: companyID, searchID: searchID,
             criteria: try ProspectJSON.decode(ProspectSearchCriteria.self, from: criteriaJSON, column: "prospect_search_runs.criteria_json"),
             status: runStatus, isScheduled: isScheduled, queriesTotal: queriesTotal, queriesDone: queriesDone, nextPage: nextPage, found: found,
-            imported: imported, error: error, createdAt: createdAt, finishedAt: finishedAt)
+            imported: imported, error: error, createdAt: createdAt, finishedAt: finishedAt, lookupsWanted: lookupsWanted, lookupsDone: lookupsDone)
     }
 }

@@ -7,7 +7,8 @@ import Workers
 
 /// One discovery run: its criteria, its live progress (a small JSON document `app.js` polls
 /// while the run is queued or running), the companies it found with an "already a client" mark
-/// worked out as the page is read, importing the ticked ones or all of them as clients, and
+/// worked out as the page is read, apart from them those a range could not check ("not
+/// checked", with their own pages; "import all" leaves them out, a tick imports them), importing the ticked ones or all of them as clients, and
 /// saving a one-off run's criteria as a saved search. Another tenant's run is a 404 before any
 /// role is looked at; viewers look, managers and up import and save.
 struct ProspectRunsController {
@@ -55,6 +56,10 @@ struct ProspectRunsController {
         let queriesTotal: String
         let found: String
         let imported: String
+        /// A range or an exact code needs figures looked up: the progress shows how many were.
+        let hasLookups: Bool
+        let lookupsDone: String
+        let lookupsWanted: String
         let createdAt: String
         let finishedAt: String?
         let reachedLimit: Bool
@@ -67,10 +72,14 @@ struct ProspectRunsController {
         let clientCount: String
         let newCount: String
         let hasNew: Bool
-        /// For each range in the criteria, how many results the provider named no such figure
-        /// for: the range could not check them, and they were kept.
-        let uncheckedNotes: [String]
         let pagination: ClientListing.Pagination
+        /// Results whose figure stayed unknown (the run's lookups ran out, or none was published).
+        let notCheckedRows: [ResultRow]
+        let hasNotChecked: Bool
+        /// Either group has rows: the import form is shown.
+        let hasAnyRows: Bool
+        let notCheckedCount: String
+        let notCheckedPagination: ClientListing.Pagination
         let canWork: Bool
         let progressURL: String
         let importURL: String
@@ -92,6 +101,17 @@ struct ProspectRunsController {
         if results.results.isEmpty, results.totalCount > 0, requested > results.pageCount {
             results = try await services.prospectSearches.results(.tenant(member), runID: run.id, page: results.pageCount, pageSize: Self.pageSize)
         }
+        var notChecked: ProspectResultPage?
+        if results.notCheckedCount > 0 {
+            let asked = min(max(1, Int(request.uri.queryParameters["unchecked_page"] ?? "") ?? 1), ClientFilters.maximumPage)
+            var group = try await services.prospectSearches.results(
+                .tenant(member), runID: run.id, page: asked, pageSize: Self.pageSize, notChecked: true)
+            if group.results.isEmpty, group.totalCount > 0, asked > group.pageCount {
+                group = try await services.prospectSearches.results(
+                    .tenant(member), runID: run.id, page: group.pageCount, pageSize: Self.pageSize, notChecked: true)
+            }
+            notChecked = group
+        }
         let searchName: String?
         if let searchID = run.searchID {
             searchName = try? await services.prospectSearches.findSearch(searchID, scope: .tenant(member)).name
@@ -99,7 +119,7 @@ struct ProspectRunsController {
             searchName = nil
         }
         let base = "/prospects/runs/\(run.id.uuidString)"
-        let rows = results.results.map { (result: ProspectResult) -> ResultRow in
+        let row = { (result: ProspectResult) -> ResultRow in
             ResultRow(
                 id: result.id.uuidString, name: result.name, inn: result.inn, regionCode: result.regionCode,
                 regionName: result.regionCode.flatMap { services.regions.region($0)?.fullName },
@@ -110,37 +130,38 @@ struct ProspectRunsController {
                 isInactive: result.companyStatus.map { $0 != .active } ?? false,
                 isClient: result.isClient, clientURL: result.clientID.map { "/clients/\($0.uuidString)" })
         }
+        let rows = results.results.map(row)
+        let notCheckedRows = notChecked?.results.map(row) ?? []
+        let notCheckedPagination = ClientListing.Pagination(
+            isShown: (notChecked?.pageCount ?? 1) > 1, page: ClientFormat.grouped(notChecked?.page ?? 1, locale),
+            pageCount: ClientFormat.grouped(notChecked?.pageCount ?? 1, locale), hasPrevious: notChecked?.hasPrevious ?? false,
+            previousURL: "\(base)?unchecked_page=\(max(1, (notChecked?.page ?? 1) - 1))#run-unchecked-title",
+            hasNext: notChecked?.hasNext ?? false, nextURL: "\(base)?unchecked_page=\((notChecked?.page ?? 1) + 1)#run-unchecked-title")
         let pagination = ClientListing.Pagination(
             isShown: results.pageCount > 1, page: ClientFormat.grouped(results.page, locale),
             pageCount: ClientFormat.grouped(results.pageCount, locale), hasPrevious: results.hasPrevious,
             previousURL: results.page - 1 > 1 ? "\(base)?page=\(results.page - 1)" : base,
             hasNext: results.hasNext, nextURL: "\(base)?page=\(results.page + 1)")
         let newCount = results.totalCount - results.clientCount
-        var uncheckedNotes: [String] = []
         let total = ClientFormat.grouped(results.totalCount, locale)
-        if run.criteria.revenueMin != nil || run.criteria.revenueMax != nil, results.unknownRevenueCount > 0 {
-            uncheckedNotes.append(services.renderer.localizer.text("prospects_results_unknown_revenue", locale, values: [
-                "count": ClientFormat.grouped(results.unknownRevenueCount, locale), "total": total,
-            ]))
-        }
-        if run.criteria.headcountMin != nil || run.criteria.headcountMax != nil, results.unknownHeadcountCount > 0 {
-            uncheckedNotes.append(services.renderer.localizer.text("prospects_results_unknown_headcount", locale, values: [
-                "count": ClientFormat.grouped(results.unknownHeadcountCount, locale), "total": total,
-            ]))
-        }
         let view = RunView(
             id: run.id.uuidString, status: run.status.rawValue, statusLabel: Self.statusLabel(run.status, text), isActive: !run.status.isOver,
             isFailed: run.status == .failed, error: ProblemFormat.text(run.error, localizer: services.renderer.localizer, locale: locale),
             isScheduled: run.isScheduled,
             queriesDone: ClientFormat.grouped(run.queriesDone, locale), queriesTotal: ClientFormat.grouped(run.queriesTotal, locale),
             found: ClientFormat.grouped(run.found, locale), imported: ClientFormat.grouped(run.imported, locale),
+            hasLookups: Self.needsLookups(run.criteria), lookupsDone: ClientFormat.grouped(run.lookupsDone, locale),
+            lookupsWanted: ClientFormat.grouped(run.lookupsWanted, locale),
             createdAt: DisplayFormat.dateTime(run.createdAt, locale), finishedAt: run.finishedAt.map { DisplayFormat.dateTime($0, locale) },
             reachedLimit: run.reachedResultLimit, maximumResults: ClientFormat.grouped(ProspectSearchRun.maximumResults, locale),
             searchName: searchName,
             summary: ProspectCriteriaSummary(run.criteria, okvedTree: services.okved, regions: services.regions, locale: locale, text: text),
             rows: rows, hasRows: !rows.isEmpty, total: total,
             clientCount: ClientFormat.grouped(results.clientCount, locale), newCount: ClientFormat.grouped(newCount, locale),
-            hasNew: newCount > 0, uncheckedNotes: uncheckedNotes, pagination: pagination, canWork: ClientAccess.allows(member.role, .work),
+            hasNew: newCount > 0, pagination: pagination, notCheckedRows: notCheckedRows, hasNotChecked: !notCheckedRows.isEmpty,
+            hasAnyRows: !rows.isEmpty || !notCheckedRows.isEmpty,
+            notCheckedCount: ClientFormat.grouped(results.notCheckedCount, locale), notCheckedPagination: notCheckedPagination,
+            canWork: ClientAccess.allows(member.role, .work),
             progressURL: "\(base)/progress.json", importURL: "\(base)/import",
             canSave: ClientAccess.allows(member.role, .work) && searchName == nil, saveURL: "\(base)/save",
             repeatMin: String(ProspectSearch.repeatDays.lowerBound), repeatMax: String(ProspectSearch.repeatDays.upperBound))
@@ -155,6 +176,9 @@ struct ProspectRunsController {
         let queriesTotal: Int
         let found: Int
         let imported: Int
+        /// Companies looked up for a figure a range needs, of those that needed one.
+        let lookupsDone: Int
+        let lookupsWanted: Int
         let error: String?
     }
 
@@ -164,6 +188,7 @@ struct ProspectRunsController {
         let progress = Progress(
             status: run.status.rawValue, statusLabel: Self.statusLabel(run.status, text), isOver: run.status.isOver,
             queriesDone: run.queriesDone, queriesTotal: run.queriesTotal, found: run.found, imported: run.imported,
+            lookupsDone: run.lookupsDone, lookupsWanted: run.lookupsWanted,
             error: ProblemFormat.text(run.error, localizer: services.renderer.localizer, locale: context.visitor.locale))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -174,7 +199,7 @@ struct ProspectRunsController {
             body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// `all=1` imports every result of the run, otherwise the ticked `ids`. Companies the tenant
+    /// `all=1` imports every result of the run but those not checked, otherwise the ticked `ids`. Companies the tenant
     /// has as clients already are left as they are; the flash on the client list says how many
     /// became clients and how many were clients before. The list opens on the clients imported
     /// from this run (`?run=`), with "enrich these" for exactly them; when none became a client
@@ -249,6 +274,12 @@ struct ProspectRunsController {
     }
 
     // MARK: Helpers
+
+    /// A range, or a code without its subcodes, asks the search job to look figures up.
+    static func needsLookups(_ criteria: ProspectSearchCriteria) -> Bool {
+        criteria.revenueMin != nil || criteria.revenueMax != nil || criteria.headcountMin != nil || criteria.headcountMax != nil
+            || !criteria.includeSubtrees
+    }
 
     static func statusLabel(_ status: ProspectSearchRunStatus, _ text: (String) -> String) -> String {
         text("prospects_run_status_\(status.rawValue)")

@@ -72,6 +72,8 @@ struct ProspectsController {
         let pagesPerQuery: String
         let maximumResults: String
         let maximumCodes: String
+        /// What the ranges and an exact code can check: up to the deployment's lookups per run.
+        let lookupsNote: String
         let repeatMin: String
         let repeatMax: String
     }
@@ -168,6 +170,9 @@ struct ProspectsController {
             pagesPerQuery: ClientFormat.grouped(ProspectSearchRun.maximumPagesPerQuery, locale),
             maximumResults: ClientFormat.grouped(ProspectSearchRun.maximumResults, locale),
             maximumCodes: String(ProspectSearchForm.maximumCodes),
+            lookupsNote: services.renderer.localizer.text("prospects_field_lookups", locale, values: [
+                "count": ClientFormat.grouped(services.discoveryLookupsPerRun, locale),
+            ]),
             repeatMin: String(ProspectSearch.repeatDays.lowerBound), repeatMax: String(ProspectSearch.repeatDays.upperBound))
         return services.renderer.page("prospects", titleKey: editing == nil ? "title_prospects" : "title_prospect_search_edit", content: view,
                                       request: request, context: context, status: status)

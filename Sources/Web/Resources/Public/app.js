@@ -320,7 +320,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
 // Live progress of a discovery run. A section with data-prospect-run="url" and data-active="1"
 // polls that JSON every 2 seconds while the run is queued or running and the page is visible:
-// [data-run-figure="found"] (and queriesDone, queriesTotal, imported) show its figures in the
+// [data-run-figure="found"] (and queriesDone, queriesTotal, imported, lookupsDone, lookupsWanted) show its figures in the
 // page's digit grouping, [data-run-status] its status. When the run ends, [data-run-running]
 // hides and [data-run-done] (a link reloading the page with every result) shows, or for a
 // failure [data-run-error] with the reason. Without JavaScript the figures of page load stay.
