@@ -271,13 +271,13 @@ import Testing
 
             // "Import all" leaves the unchecked company out; a tick imports it.
             let all = try await anna.post("\(path)/import", [("all", "1")], tokenFrom: path)
-            #expect(all.location == "/clients")
+            #expect(all.location?.hasPrefix("/clients?run=") == true, "the clients just imported")
             let afterAll = Set(try await app.services.clients.list(.tenant(member), ClientListQuery()).clients.map(\.inn))
             #expect(afterAll.contains(ClientFixtures.inn(31)) && !afterAll.contains(ClientFixtures.inn(32)))
             let unchecked = try await searches.results(.tenant(member), runID: run.id, notChecked: true).results
             let uncheckedID = try #require(unchecked.first?.id)
             let ticked = try await anna.post("\(path)/import", [("ids", uncheckedID.uuidString), ("all", "0")], tokenFrom: path)
-            #expect(ticked.location == "/clients")
+            #expect(ticked.location?.hasPrefix("/clients?run=") == true, "the client just imported")
             let afterTick = Set(try await app.services.clients.list(.tenant(member), ClientListQuery()).clients.map(\.inn))
             #expect(afterTick.contains(ClientFixtures.inn(32)))
         }

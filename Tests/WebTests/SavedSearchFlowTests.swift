@@ -40,7 +40,7 @@ import Testing
             #expect(html.contains("value=\"62.01\"") && html.contains("value=\"1000000\"") && html.contains("value=\"7\""))
             #expect(html.contains("value=\"ИТ в Москве\""))
             #expect(html.contains("<option value=\"77\" selected>"))
-            #expect(html.contains("<li><code>62.01</code> — Разработка компьютерного программного обеспечения</li>"), "the code with its name")
+            #expect(html.contains("<li data-code=\"62.01\"><code>62.01</code> — Разработка компьютерного программного обеспечения</li>"), "the code with its name")
             #expect(!html.contains("prospects-runs-title"), "no list of runs on the edit page")
 
             // A mistake: the form comes back with it, nothing changes.
