@@ -129,44 +129,15 @@ public struct MailProblem: Sendable, Hashable {
     /// Reads a stored problem; nil for anything else (an older row's sentence, free text, an
     /// unknown code, a value missing or badly escaped), which callers show as it is.
     public init?(stored: String) {
-        guard stored.hasPrefix(Self.prefix) else { return nil }
-        let rest = stored.dropFirst(Self.prefix.count)
-        let codeText: Substring
-        let query: Substring?
-        if let mark = rest.firstIndex(of: "?") {
-            codeText = rest[..<mark]
-            query = rest[rest.index(after: mark)...]
-        } else {
-            codeText = rest
-            query = nil
-        }
-        guard let code = Code(rawValue: String(codeText)) else { return nil }
-        var values: [String: String] = [:]
-        if let query {
-            for pair in query.split(separator: "&", omittingEmptySubsequences: false) {
-                guard let equals = pair.firstIndex(of: "=") else { return nil }
-                let name = String(pair[..<equals])
-                let encoded = pair[pair.index(after: equals)...]
-                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ Self.nameCharacters.contains($0) }),
-                      encoded.unicodeScalars.allSatisfy({ $0 == "%" || Self.unreserved.contains($0) }),
-                      let value = String(encoded).removingPercentEncoding, values[name] == nil else { return nil }
-                values[name] = value
-            }
-        }
-        guard code.parameters.allSatisfy({ values[$0] != nil }) else { return nil }
+        guard let (codeText, values) = StoredProblemText.decode(stored, prefix: Self.prefix),
+              let code = Code(rawValue: codeText),
+              code.parameters.allSatisfy({ values[$0] != nil }) else { return nil }
         self.code = code
         self.values = values
     }
 
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-    static let nameCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789_")
-
     static func encode(_ code: Code, _ values: [String: String]) -> String {
-        guard !values.isEmpty else { return prefix + code.rawValue }
-        let pairs = values.sorted { $0.key < $1.key }.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
-        }
-        return prefix + code.rawValue + "?" + pairs.joined(separator: "&")
+        StoredProblemText.encode(prefix: prefix, code: code.rawValue, values: values)
     }
 
     // MARK: English
