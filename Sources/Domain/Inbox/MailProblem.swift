@@ -21,7 +21,7 @@ public struct MailProblem: Sendable, Hashable {
         case tlsProblem = "tls_problem"
         /// The server could not be reached (`service`, `detail`).
         case hostUnreachable = "host_unreachable"
-        /// Exchange Autodiscover found no EWS address (`address`).
+        /// Exchange Autodiscover found no EWS address (`detail`: the e-mail address it was asked for).
         case autodiscoveryFailed = "autodiscovery_failed"
         /// Anything else the server reported (`service`, `detail`).
         case other
@@ -83,7 +83,6 @@ public struct MailProblem: Sendable, Hashable {
     public static let detail = "detail"
     /// `imap`, `smtp` or `exchange`; optional.
     public static let service = "service"
-    public static let address = "address"
     public static let path = "path"
     public static let name = "name"
     public static let count = "count"

@@ -31,7 +31,7 @@ struct ClientContactsController {
     // MARK: E-mail addresses and phones
 
     @Sendable func saveContact(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .work)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         guard let kind = ContactKind(rawValue: context.form[Self.kindField]) else { throw HTTPError(.badRequest) }
         let typed = context.form[Self.valueField]
         let original = Self.optional(context.form[Self.originalField])
@@ -63,7 +63,7 @@ struct ClientContactsController {
     }
 
     @Sendable func removeContact(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .work)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         guard let kind = ContactKind(rawValue: context.form[Self.kindField]) else { throw HTTPError(.badRequest) }
         let original = context.form[Self.originalField]
         do {
@@ -85,7 +85,7 @@ struct ClientContactsController {
     // MARK: Decision makers
 
     @Sendable func saveDecisionMaker(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .work)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         let fields = Self.personFields
         let form = context.form
         let original = Self.optional(form[Self.originalField])
@@ -125,7 +125,7 @@ struct ClientContactsController {
     }
 
     @Sendable func removeDecisionMaker(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .work)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         let original = context.form[Self.originalField]
         do {
             _ = try await services.clients.updateContacts(member, id: client.id) { contacts in
@@ -153,7 +153,7 @@ struct ClientContactsController {
 
     /// The client's enrichment state: the card reloads when it is no longer the one it showed.
     @Sendable func enrichmentState(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (_, _, client) = try await ownClient(context, .view)
+        let (_, _, client) = try await services.ownClient(context, .view)
         let view = EnrichmentStateView(enrichment: client.enrichment.rawValue, pending: client.enrichment == .pending)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -165,16 +165,6 @@ struct ClientContactsController {
     }
 
     // MARK: Helpers
-
-    /// The client named in the path, in the visitor's company (404 otherwise, before the role
-    /// check, so another tenant's id reveals nothing), and the right asked for.
-    private func ownClient(_ context: AppRequestContext, _ right: ClientRight) async throws -> (Identity, TenantMember, Client) {
-        let id = try context.uuidParameter()
-        let member = try context.member()
-        let client = try await services.clients.find(id, scope: .tenant(member))
-        let (identity, _) = try context.require(client: right)
-        return (identity, member, client)
-    }
 
     /// Trimmed text, nil when empty.
     static func optional(_ text: String) -> String? {

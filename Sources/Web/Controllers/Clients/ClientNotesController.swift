@@ -20,7 +20,7 @@ struct ClientNotesController {
     }
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         let typed = context.form[Self.bodyField]
         let body = typed.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = FieldErrors()
@@ -48,7 +48,7 @@ struct ClientNotesController {
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         let noteID = try context.uuidParameter("noteID")
         // The note must be this client's: another client's note id is as unknown as a made-up one.
         guard let note = try await services.clientNotes.list(member, clientID: client.id).first(where: { $0.id == noteID }) else {
@@ -63,13 +63,4 @@ struct ClientNotesController {
         return .seeOther("/clients/\(client.id.uuidString)#notes")
     }
 
-    /// The client named in the path, in the visitor's company (404 otherwise, before the role
-    /// check), and the right to write notes.
-    private func ownClient(_ context: AppRequestContext) async throws -> (Identity, TenantMember, Client) {
-        let id = try context.uuidParameter()
-        let member = try context.member()
-        let client = try await services.clients.find(id, scope: .tenant(member))
-        let (identity, _) = try context.require(client: .work)
-        return (identity, member, client)
-    }
 }

@@ -49,7 +49,7 @@ struct ClientsController {
     }
 
     @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (_, member, client) = try await ownClient(context, .view)
+        let (_, member, client) = try await services.ownClient(context, .view)
         return try await ClientCard(services: services).page(request, context, client: client, member: member)
     }
 
@@ -121,7 +121,7 @@ struct ClientsController {
     /// Moves the client and records the move with its comment; "lost" needs a comment (the
     /// reason), and without one the card comes back with the error next to the field.
     @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .work)
+        let (identity, member, client) = try await services.ownClient(context, .work)
         guard let status = ClientStatus(rawValue: context.form["status"]) else {
             try await services.flash(context, .error, "flash_client_status_invalid")
             return .seeOther("/clients/\(client.id.uuidString)")
@@ -181,7 +181,7 @@ struct ClientsController {
     /// Forgets the client with its notes. Charges already made stay on the usage page: they
     /// were real lookups.
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (identity, member, client) = try await ownClient(context, .delete)
+        let (identity, member, client) = try await services.ownClient(context, .delete)
         try await services.clients.delete(member, id: client.id)
         await services.audit.record(kind: "client.deleted", identity: identity, context: context, details: [
             "client_id": client.id.uuidString, "inn": client.inn,
@@ -191,16 +191,6 @@ struct ClientsController {
     }
 
     // MARK: Helpers
-
-    /// The client named in the path, in the visitor's company (404 otherwise, before the role
-    /// check, so another tenant's id reveals nothing), and the right asked for.
-    private func ownClient(_ context: AppRequestContext, _ right: ClientRight) async throws -> (Identity, TenantMember, Client) {
-        let id = try context.uuidParameter()
-        let member = try context.member()
-        let client = try await services.clients.find(id, scope: .tenant(member))
-        let (identity, _) = try context.require(client: right)
-        return (identity, member, client)
-    }
 
     /// The tenant's client with this INN, for the "already a client" link.
     private func existingClient(inn: String, member: TenantMember) async throws -> ClientSummary? {
